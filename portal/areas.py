@@ -1,0 +1,97 @@
+"""The area tree city > county > township > village, grown from ledgers and the demo.
+
+Township and village codes are ours (county code + 3 digits, township code + 3 digits): the
+statistical codes are not in the ledgers we receive, and a stable code per name is all the
+joins need.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from portal import catalogue
+from portal.db import one
+from portal.errors import UserError
+
+LEVELS = ("city", "county", "township", "village")
+
+
+def get(db: sqlite_utils.Database, code: str) -> dict | None:
+    return one(db, "SELECT * FROM areas WHERE code = ?", [code])
+
+
+def children(db: sqlite_utils.Database, parent_code: str) -> list[dict]:
+    return list(db.query("SELECT * FROM areas WHERE parent_code = ? ORDER BY code", [parent_code]))
+
+
+def counties(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("SELECT * FROM areas WHERE level = 'county' ORDER BY code"))
+
+
+def county_code(name_or_code: str) -> str:
+    return catalogue.county(name_or_code)["code"]
+
+
+def ensure_child(db: sqlite_utils.Database, parent_code: str, name: str, level: str) -> str:
+    """Return the code of ``name`` under ``parent_code``, creating it if new.
+
+    Must run inside the caller's transaction so a failed import leaves no stray areas.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise UserError("地名不能为空。")
+    found = one(
+        db, "SELECT code FROM areas WHERE parent_code = ? AND name = ?", [parent_code, name]
+    )
+    if found:
+        return found["code"]
+    last = one(
+        db,
+        "SELECT MAX(CAST(substr(code, ?) AS INTEGER)) AS n FROM areas WHERE parent_code = ?",
+        [len(parent_code) + 1, parent_code],
+    )
+    number = (last["n"] or 0) + 1
+    if number > 999:
+        raise UserError(f"{parent_code} 下的地名超过999个，请检查台账是否有错别字造成的重复地名。")
+    code = f"{parent_code}{number:03d}"
+    db.execute(
+        "INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
+        [code, name, level, parent_code],
+    )
+    return code
+
+
+def ensure_place(
+    db: sqlite_utils.Database, county: str, township: str, village: str
+) -> tuple[str, str, str]:
+    """County name or code + township + village names -> the three codes."""
+    c = county_code(county)
+    t = ensure_child(db, c, township, "township")
+    v = ensure_child(db, t, village, "village")
+    return c, t, v
+
+
+def full_name(db: sqlite_utils.Database, code: str | None) -> str:
+    """北林区/某某镇/某某村, for tables and cards."""
+    names = []
+    while code:
+        row = get(db, code)
+        if not row or row["level"] == "city":
+            break
+        names.append(row["name"])
+        code = row["parent_code"]
+    return "/".join(reversed(names))
+
+
+def find_by_path(db: sqlite_utils.Database, path: str) -> dict:
+    """'望奎县/某镇/某村' (or a prefix of it) -> the area row, with a clear error if unknown."""
+    parts = [p.strip() for p in path.replace("／", "/").split("/") if p.strip()]
+    if not parts:
+        raise UserError("请给出地名，例如 望奎县/灵山满族乡/某某村。")
+    code = county_code(parts[0])
+    for name in parts[1:]:
+        row = one(db, "SELECT code FROM areas WHERE parent_code = ? AND name = ?", [code, name])
+        if not row:
+            raise UserError(f"在 {full_name(db, code)} 下找不到“{name}”。")
+        code = row["code"]
+    return get(db, code)

@@ -1,0 +1,202 @@
+"""The rules as data: campaigns, courses, plan dates, counties and dated subsidy rates.
+
+Everything public (site, packs) and every calculation reads these files through this module,
+so a figure is typed once, in ``content/data/``, with the document number it rests on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from portal.errors import UserError
+
+DATA = Path(__file__).resolve().parent.parent / "content" / "data"
+
+
+@functools.cache
+def _load(name: str):
+    path = DATA / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UserError(f"缺少规则文件 {path}，请从代码仓库恢复。") from exc
+    except yaml.YAMLError as exc:
+        raise UserError(f"规则文件 {path} 格式有误：{exc}") from exc
+
+
+def plan() -> dict:
+    return _load("plan.yml")
+
+
+def document_number() -> str:
+    return plan()["document"]["number"]
+
+
+def campaign_period() -> tuple[dt.date, dt.date]:
+    p = plan()["periods"]["campaigns"]
+    return p["start"], p["end"]
+
+
+def census_period() -> tuple[dt.date, dt.date]:
+    p = plan()["periods"]["census"]
+    return p["start"], p["end"]
+
+
+def campaigns() -> list[dict]:
+    return sorted(_load("campaigns.yml"), key=lambda c: c["number"])
+
+
+def campaign(code: str) -> dict:
+    for c in campaigns():
+        if c["code"] == code:
+            return c
+    raise UserError(f"没有代码为 {code} 的培训活动。")
+
+
+def course_categories() -> dict[str, str]:
+    return _load("courses.yml")["categories"]
+
+
+def courses(campaign_code: str | None = None) -> list[dict]:
+    rows = _load("courses.yml")["courses"]
+    return [c for c in rows if campaign_code in (None, c["campaign"])]
+
+
+def course(code: str) -> dict:
+    for c in courses():
+        if c["code"] == code:
+            return c
+    raise UserError(f"课程目录里没有代码为 {code} 的课程。")
+
+
+def counties() -> list[dict]:
+    return _load("counties.yml")["counties"]
+
+
+def city_office() -> dict:
+    return _load("counties.yml")["city_office"]
+
+
+def county(code_or_name: str) -> dict:
+    """Find a county by code, full name or short name (望奎 = 望奎县)."""
+    key = (code_or_name or "").strip()
+    for c in counties():
+        if key in (c["code"], c["name"], c["short"]):
+            return c
+    names = "、".join(c["name"] for c in counties())
+    raise UserError(f"“{key}”不是绥化市的县（市、区）。可选：{names}。")
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    name: str
+    amount: int | None
+    unit: str
+    document: str
+    start: dt.date
+    end: dt.date | None
+    cap: int | None = None
+    min_months: int | None = None
+    max_months: int | None = None
+    note: str | None = None
+    paid_to: str | None = None
+    by_document: tuple[str, ...] = ()
+
+    @property
+    def set_elsewhere(self) -> bool:
+        """True when the plan leaves the amount to another document."""
+        return self.amount is None and self.cap is None
+
+    def describe_amount(self) -> str:
+        """The amount as people read it, never a number that is not in the sources."""
+        if self.cap is not None:
+            return f"最高{yuan(self.cap)}"
+        if self.amount is None:
+            docs = "、".join(self.by_document) or self.document
+            return f"按{docs}规定标准执行"
+        if self.amount == 0:
+            return "免费"
+        return f"{yuan(self.amount)}{self.unit.removeprefix('元')}"
+
+
+def yuan(amount: int) -> str:
+    """150000 -> 15万元, 5000 -> 5000元: how amounts are said in the villages."""
+    if amount >= 10000 and amount % 10000 == 0:
+        return f"{amount // 10000}万元"
+    return f"{amount}元"
+
+
+def _rate(entry: dict) -> Rate:
+    return Rate(
+        key=entry["key"],
+        name=entry["name"],
+        amount=entry.get("amount"),
+        unit=entry.get("unit", "元"),
+        document=entry["document"],
+        start=entry["start"],
+        end=entry.get("end"),
+        cap=entry.get("cap"),
+        min_months=entry.get("min_months"),
+        max_months=entry.get("max_months"),
+        note=entry.get("note"),
+        paid_to=entry.get("paid_to"),
+        by_document=tuple(entry.get("by_document") or ()),
+    )
+
+
+def rates() -> list[Rate]:
+    return [_rate(e) for e in _load("rates.yml")["rates"]]
+
+
+def rate(key: str, on: dt.date | None = None) -> Rate:
+    """The entry for ``key`` in force on ``on`` (default: the plan's document date)."""
+    on = on or plan()["document"]["date"]
+    found = [
+        r for r in rates() if r.key == key and r.start <= on and (r.end is None or on <= r.end)
+    ]
+    if not found:
+        raise UserError(f"{on} 没有生效的“{key}”补贴标准，请在 content/data/rates.yml 中补充。")
+    return max(found, key=lambda r: r.start)
+
+
+def sync(db) -> None:
+    """Copy campaigns, courses and the city and county areas into the database.
+
+    The database keeps them only so that foreign keys and joins work; the files stay
+    the source, so this runs after every migration and at every start of the CLI.
+    """
+    from portal.db import transaction
+
+    with transaction(db):
+        city = plan()["city"]
+        db.execute(
+            "INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, 'city', NULL) "
+            "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
+            [city["code"], city["name"]],
+        )
+        for c in counties():
+            db.execute(
+                "INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, 'county', ?) "
+                "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
+                [c["code"], c["name"], city["code"]],
+            )
+        for c in campaigns():
+            db.execute(
+                "INSERT INTO campaigns (code, number, name) VALUES (?, ?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET number = excluded.number, name = excluded.name",
+                [c["code"], c["number"], c["name"]],
+            )
+        for c in courses():
+            db.execute(
+                "INSERT INTO courses (code, campaign_code, name, category, hours) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+                "campaign_code = excluded.campaign_code, name = excluded.name, "
+                "category = excluded.category, hours = excluded.hours",
+                [c["code"], c["campaign"], c["name"], c["category"], c["hours"]],
+            )
