@@ -12,16 +12,10 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from portal import accounts, demo  # noqa: E402
-from portal import db as database
 from portal.errors import UserError  # noqa: E402
+from portal.ui import connection  # noqa: E402
 
 st.set_page_config(page_title="绥化市技能扶贫培训管理平台", page_icon="📋", layout="wide")
-
-
-def connection():
-    if "db" not in st.session_state:
-        st.session_state.db = database.connect()
-    return st.session_state.db
 
 
 def login() -> None:
