@@ -90,3 +90,22 @@ def test_county_lookup_accepts_short_names():
     assert catalogue.county("231283")["name"] == "海伦市"
     with pytest.raises(UserError, match="不是绥化市"):
         catalogue.county("哈尔滨市")
+
+
+def test_policies_read_amounts_from_rates():
+    from portal import policies
+
+    by_key = {p.key: p for p in policies.policies()}
+    assert set(by_key) >= {
+        "free_training",
+        "technical_school",
+        "startup_loan",
+        "startup_subsidy",
+        "employer_reward",
+        "work_training",
+    }
+    assert [a.value for a in by_key["startup_subsidy"].amounts] == [10000, 5000]
+    assert by_key["startup_loan"].amounts[0].amount == "最高15万元"
+    assert "3000元" in by_key["technical_school"].amounts[1].amount
+    for p in by_key.values():
+        assert "〔" in p.document and p.how and p.who
