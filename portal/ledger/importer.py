@@ -1,0 +1,276 @@
+"""Importing a county ledger into ``workers``: the ID number is the key, the import one transaction.
+
+Why one transaction: a ledger of tens of thousands of rows takes seconds to write, and a
+killed process or a full disk must not leave half a county imported (coverage figures would
+silently be wrong). The file is read and checked first, outside the write lock; only the
+writing happens inside ``transaction()``, with prepared statements and ``executemany``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from portal import audit, catalogue, clock
+from portal.areas import ensure_child
+from portal.db import transaction
+from portal.errors import ScopeError
+from portal.ledger.reader import open_ledger
+from portal.ledger.rows import Outcome, RowChecker
+from portal.scope import Actor
+
+# Worker columns an import compares and writes, in this order.
+COLUMNS = (
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "household_no",
+    "county_code",
+    "township_code",
+    "village_code",
+    "education",
+    "work_capacity",
+    "work_status",
+    "wants_training",
+    "wanted_trade",
+    "wants_job",
+    "liang_hou_sheng",
+    "notes",
+    "registered",
+)
+DEFAULTS = {"wants_training": "unknown", "wants_job": "unknown", "liang_hou_sheng": 0}
+BATCH = 5000
+
+INSERT_SQL = (
+    "INSERT INTO workers (id_number, "
+    + ", ".join(COLUMNS)
+    + ", source_file, created_at, created_by, updated_at, updated_by) VALUES ("
+    + ", ".join("?" * (len(COLUMNS) + 6))
+    + ")"
+)
+UPDATE_SQL = (
+    "UPDATE workers SET "
+    + ", ".join(f"{c} = ?" for c in COLUMNS)
+    + ", source_file = ?, updated_at = ?, updated_by = ? WHERE id = ?"
+)
+REPORT_HEADERS = ("行号", "姓名", "身份证号", "原因")
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    name: str
+    id_text: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    county_code: str | None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    rejected_rows: list[Problem] = field(default_factory=list)
+    warning_rows: list[Problem] = field(default_factory=list)
+    import_id: int | None = None
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejected_rows)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.warning_rows)
+
+    def counts(self) -> dict[str, int]:
+        """The summary both the CLI (``--json``) and the portal show."""
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+            "warnings": self.warnings,
+        }
+
+    def sentence(self) -> str:
+        return (
+            f"新增{self.new}人，更新{self.updated}人，无变化{self.unchanged}人，"
+            f"拒收{self.rejected}行，跳过{self.skipped}行（空行、签字行等），提示{self.warnings}条。"
+        )
+
+    def report_rows(self) -> list[tuple]:
+        return [(p.row, p.name, p.id_text, p.reason) for p in self.rejected_rows]
+
+
+def import_scope(actor: Actor, county: str | None) -> str | None:
+    """County staff import only into their own county; city staff any (or per row)."""
+    code = catalogue.county(county)["code"] if county else None
+    if actor.role == "county":
+        if code and code != actor.county_code:
+            own = catalogue.county(actor.county_code)["name"]
+            raise ScopeError(f"无权操作：您只能导入本县（{own}）的台账。")
+        return actor.county_code
+    if actor.role in ("city", "system"):
+        return code
+    raise ScopeError("无权操作：台账只能由县、市工作人员导入。")
+
+
+def read_and_check(
+    source: str | Path, county_code: str | None, *, file_name: str | None = None, today=None
+) -> tuple[str, list[Outcome], ImportResult]:
+    """Read the whole file and judge every row; nothing touches the database yet."""
+    sheet = open_ledger(source, file_name=file_name)
+    checker = RowChecker(county_code, sheet.fields, today=today)
+    result = ImportResult(file_name=sheet.file_name, county_code=county_code)
+    accepted: list[Outcome] = []
+    for number, raw in sheet.rows:
+        outcome = checker.check(number, raw)
+        if outcome.kind == "skipped":
+            result.skipped += 1
+        elif outcome.kind == "rejected":
+            result.rejected_rows.append(
+                Problem(number, outcome.name, outcome.id_text, outcome.reason)
+            )
+        else:
+            accepted.append(outcome)
+            for w in outcome.warnings:
+                result.warning_rows.append(Problem(number, outcome.name, outcome.id_text, w))
+    return sheet.file_name, accepted, result
+
+
+def import_ledger(
+    db: sqlite_utils.Database,
+    source: str | Path,
+    actor: Actor,
+    *,
+    county: str | None = None,
+    file_name: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Import one ledger file; returns the counts and the rejected rows with their reasons."""
+    county_code = import_scope(actor, county)
+    name, accepted, result = read_and_check(source, county_code, file_name=file_name, today=today)
+    now = clock.now()
+    # A big page cache for the one long write, so index pages are not spilled and re-read.
+    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute("PRAGMA cache_size = -262144")
+    try:
+        with transaction(db):
+            _write(db, accepted, result, actor, now, progress)
+            result.rejected_rows.sort(key=lambda p: p.row)
+            counts = result.counts()
+            result.import_id = db.execute(
+                "INSERT INTO imports (file_name, county_code, at, by, new, updated, unchanged, "
+                "rejected, skipped, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [name[:200], county_code, now, actor.username, *counts.values()],
+            ).lastrowid
+            audit.record(
+                db,
+                actor.username,
+                "import",
+                "imports",
+                result.import_id,
+                None,
+                {"file_name": name[:200], "county_code": county_code, **counts},
+            )
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
+    return result
+
+
+class _Places:
+    """County/township/village names -> codes, loaded once and grown inside the transaction."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.codes: dict[tuple[str, str], str] = {
+            (parent, name): code
+            for code, parent, name in db.execute(
+                "SELECT code, parent_code, name FROM areas WHERE level IN ('township', 'village')"
+            )
+        }
+
+    def code(self, parent: str, name: str, level: str) -> str:
+        key = (parent, name)
+        found = self.codes.get(key)
+        if found is None:
+            found = self.codes[key] = ensure_child(self.db, parent, name, level)
+        return found
+
+    def place(self, county_code: str, township: str, village: str) -> tuple[str, str]:
+        t = self.code(county_code, township, "township")
+        return t, self.code(t, village, "village")
+
+
+def _write(db, accepted: list[Outcome], result: ImportResult, actor: Actor, now, progress):
+    existing = {
+        row[0]: row[1:]
+        for row in db.execute(f"SELECT id_number, id, {', '.join(COLUMNS)} FROM workers")
+    }
+    places = _Places(db)
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    stamp = (result.file_name[:200], now, actor.username)
+    total = len(accepted)
+    done = 0
+    defaults = {c: DEFAULTS.get(c) for c in COLUMNS}
+
+    def flush(force: bool = False):
+        nonlocal done
+        if inserts and (force or len(inserts) >= BATCH):
+            db.conn.executemany(INSERT_SQL, inserts)
+            done += len(inserts)
+            inserts.clear()
+            if progress:
+                progress(done, total)
+        if updates and (force or len(updates) >= BATCH):
+            db.conn.executemany(UPDATE_SQL, updates)
+            done += len(updates)
+            updates.clear()
+            if progress:
+                progress(done, total)
+
+    for outcome in accepted:
+        rec = outcome.record
+        rec["township_code"], rec["village_code"] = places.place(
+            rec["county_code"], rec["township"], rec["village"]
+        )
+        rec["registered"] = 1
+        old = existing.get(outcome.id_number)
+        if old is None:
+            values = tuple([rec.get(c, defaults[c]) for c in COLUMNS])
+            inserts.append((outcome.id_number, *values, *stamp, now, actor.username))
+            existing[outcome.id_number] = (None, *values)
+            result.new += 1
+        else:
+            worker_id, before = old[0], old[1:]
+            old_county = before[COLUMNS.index("county_code")]
+            if actor.role == "county" and old_county != actor.county_code:
+                other = catalogue.county(old_county)["name"]
+                result.rejected_rows.append(
+                    Problem(
+                        outcome.row,
+                        outcome.name,
+                        outcome.id_text,
+                        f"此人已登记在{other}的台账里，县里不能改动外县的记录；请与市劳动就业局核实。",
+                    )
+                )
+                result.warning_rows = [w for w in result.warning_rows if w.row != outcome.row]
+                continue
+            values = tuple(rec[c] if c in rec else before[i] for i, c in enumerate(COLUMNS))
+            if values == tuple(before):
+                result.unchanged += 1
+            else:
+                updates.append((*values, *stamp[:1], now, actor.username, worker_id))
+                result.updated += 1
+        flush()
+    flush(force=True)
