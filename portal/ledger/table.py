@@ -1,0 +1,24 @@
+"""A list as shown on screen and downloaded: a title, Chinese headers and rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from portal import spreadsheet
+
+
+@dataclass
+class Table:
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        """Rows keyed by header, for st.dataframe."""
+        return [dict(zip(self.headers, r, strict=True)) for r in self.rows]
+
+    def xlsx(self) -> bytes:
+        """The list as a spreadsheet; risky cells are written as text by ``spreadsheet``."""
+        return spreadsheet.xlsx_bytes(
+            self.headers, self.rows, sheet=self.title[:31], title=self.title
+        )
