@@ -17,7 +17,9 @@ from portal import demo  # noqa: E402
 
 
 def pytest_addoption(parser):
-    parser.addoption("--run-soak", action="store_true", help="also run the long fault tests (make soak)")
+    parser.addoption(
+        "--run-soak", action="store_true", help="also run the long fault tests (make soak)"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
