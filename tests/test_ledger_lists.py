@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from portal import coverage
 from portal.errors import ScopeError, UserError
 from portal.ledger import lists, records, targets
-from portal.scope import SYSTEM, Actor
+from portal.scope import Actor
 from tests import ledger_fixture
 
 WANGKUI = Actor("wk", "county", county_code="231221", display_name="望奎县")
