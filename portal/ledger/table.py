@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from portal import spreadsheet
@@ -20,5 +21,10 @@ class Table:
     def xlsx(self) -> bytes:
         """The list as a spreadsheet; risky cells are written as text by ``spreadsheet``."""
         return spreadsheet.xlsx_bytes(
-            self.headers, self.rows, sheet=self.title[:31], title=self.title
+            self.headers, self.rows, sheet=_sheet_name(self.title), title=self.title
         )
+
+
+def _sheet_name(title: str) -> str:
+    """Excel refuses \\ / ? * [ ] : in sheet names and more than 31 characters."""
+    return re.sub(r"[\\/?*\[\]:]", "-", title)[:31] or "Sheet1"
