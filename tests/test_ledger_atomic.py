@@ -174,3 +174,20 @@ def test_quick_id_agrees_with_the_validator(text):
         assert quick is None
     else:
         assert quick == (parsed.number, parsed.birth_date, parsed.gender)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60))
+def test_fast_clean_agrees_with_the_validator(text):
+    from portal import validate
+    from portal.ledger.rows import clean
+
+    def outcome(fn):
+        try:
+            return ("ok", fn())
+        except UserError as exc:
+            return ("error", str(exc))
+
+    assert outcome(lambda: clean(text, field="村", max_len=50)) == outcome(
+        lambda: validate.clean_text(text, field="村", max_len=50)
+    )

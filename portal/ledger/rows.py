@@ -72,7 +72,7 @@ _FOOTER = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What became of one row: ``kind`` is ok, rejected or skipped."""
 
@@ -178,6 +178,17 @@ def quick_id(text: str, today: dt.date) -> tuple[str, dt.date, str] | None:
     return text, birth, "男" if int(text[16]) % 2 else "女"
 
 
+def clean(value: str, *, field: str, max_len: int) -> str | None:
+    """``validate.clean_text`` with a fast path for the usual, already clean cell."""
+    if (
+        len(value) <= max_len
+        and value.isprintable()
+        and unicodedata.is_normalized("NFC", value)
+    ):
+        return value.strip() or None
+    return validate.clean_text(value, field=field, max_len=max_len)
+
+
 class RowChecker:
     """Checks rows in file order; remembers ID numbers to catch duplicates within the file."""
 
@@ -205,7 +216,7 @@ class RowChecker:
             return Outcome("skipped", number)
         out = Outcome("rejected", number, name=name_text[:50], id_text=id_text[:40])
         try:
-            name = validate.clean_text(name_text, field="姓名", max_len=50)
+            name = clean(name_text, field="姓名", max_len=50)
         except UserError as exc:
             out.reason = str(exc)
             return out
@@ -245,8 +256,8 @@ class RowChecker:
             out.reason = "缺少县（市、区）：请填写该列，或导入时指定县（市、区）。"
             return out
         try:
-            township = validate.clean_text(raw.get("township"), field="乡镇", max_len=50)
-            village = validate.clean_text(raw.get("village"), field="村", max_len=50)
+            township = clean(cell_text(raw.get("township")), field="乡镇", max_len=50)
+            village = clean(cell_text(raw.get("village")), field="村", max_len=50)
         except UserError as exc:
             out.reason = str(exc)
             return out
@@ -285,9 +296,7 @@ class RowChecker:
         for key, (label, max_len) in TEXT_FIELDS.items():
             if key in self.fields:
                 try:
-                    record[key] = validate.clean_text(
-                        cell_text(raw.get(key)), field=label, max_len=max_len
-                    )
+                    record[key] = clean(cell_text(raw.get(key)), field=label, max_len=max_len)
                 except UserError as exc:
                     warnings.append(f"{exc}该栏未导入。")
         for key, label in YES_NO_FIELDS.items():

@@ -1,0 +1,407 @@
+"""Ledger benchmark: importing a 200,000-row ledger (CSV and xlsx) and the coverage queries.
+
+Each import runs in a fresh process against a fresh database, so the peak memory (ru_maxrss)
+is the import's own. A baseline (reading the same CSV and a plain sqlite-utils insert_all into
+an unindexed table) shows what the machine does with no checks at all, so figures from a
+loaded machine can be read against it. Coverage is timed on bench/citydata.py's city.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from portal import catalogue, idnumber  # noqa: E402
+
+FULL_ROWS = 200_000
+SEED = 20190312
+HEADER = [
+    "序号",
+    "姓名",
+    "身份证号码",
+    "县（市、区）",
+    "乡（镇）",
+    "行政村",
+    "性别",
+    "联系电话",
+    "文化程度",
+    "是否有培训意愿",
+    "培训需求（工种）",
+    "是否有就业意愿",
+    "备注",
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
+TRADES = [
+    "家政服务员",
+    "育婴员",
+    "养老护理员",
+    "食用菌种植",
+    "肉牛养殖",
+    "电子商务",
+    "手工编织",
+    "",
+]
+
+
+def ledger_rows(n: int) -> list[list]:
+    """Deterministic ledger rows: ten counties, 15 townships each, 13 villages per township."""
+    rng = random.Random(SEED)
+    counties = catalogue.counties()
+    rows = []
+    for i in range(n):
+        c = counties[i % 10]
+        birth = dt.date(1955, 1, 1) + dt.timedelta(days=(i * 7919) % (365 * 45))
+        number = idnumber.make(c["code"], birth, (i // (365 * 45)) % 1000)
+        wants = rng.choice(["是", "是", "是", "否", "√", "×", ""])
+        rows.append(
+            [
+                i + 1,
+                rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                number,
+                c["short"] if i % 3 else c["name"],
+                f"{c['short']}第{(i // 10) % 15 + 1}镇",
+                f"第{(i // 150) % 13 + 1}村",
+                "男" if int(number[16]) % 2 else "女",
+                f"13{rng.randint(0, 999_999_999):09d}",
+                rng.choice(["小学", "初中", "高中", ""]),
+                wants,
+                rng.choice(TRADES) if wants in ("是", "√") else "",
+                rng.choice(["是", "否", ""]),
+                "",
+            ]
+        )
+    return rows
+
+
+def write_shared_strings_xlsx(path: Path, rows: list[list]) -> None:
+    """An .xlsx laid out as Excel and WPS save it: text in the shared-string table.
+
+    Why not openpyxl: it writes every text cell as an inline string, which reads about three
+    times slower than the shared strings that county spreadsheets actually contain.
+    """
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from openpyxl.utils import get_column_letter
+
+    strings: dict[str, int] = {}
+    letters = [get_column_letter(i) for i in range(1, 40)]
+    parts = []
+    for r, row in enumerate(rows, start=1):
+        cells = []
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            ref = f"{letters[c]}{r}"
+            if isinstance(value, (int, float)):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                idx = strings.setdefault(str(value), len(strings))
+                cells.append(f'<c r="{ref}" t="s"><v>{idx}</v></c>')
+        parts.append(f'<row r="{r}">{"".join(cells)}</row>')
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>{"".join(parts)}</sheetData></worksheet>'
+    sst = "".join(f"<si><t>{escape(t)}</t></si>" for t in strings)
+    shared = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="{len(strings)}" '
+        f'uniqueCount="{len(strings)}">{sst}</sst>'
+    )
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    files = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} xmlns:r="{rel}"><sheets>'
+            '<sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+        "xl/sharedStrings.xml": shared,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+
+
+def write_files(n: int, workdir: Path) -> tuple[Path, Path, Path]:
+    csv_path, xlsx_path = workdir / f"ledger-{n}.csv", workdir / f"ledger-{n}.xlsx"
+    inline_path = workdir / f"ledger-{n}-inline.xlsx"
+    if csv_path.exists() and xlsx_path.exists() and inline_path.exists():
+        return csv_path, xlsx_path, inline_path
+    rows = ledger_rows(n)
+    with open(csv_path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["绥化市建档立卡贫困劳动力台账（基准测试，虚构）"])
+        w.writerow(HEADER)
+        w.writerows(rows)
+    title = ["绥化市建档立卡贫困劳动力台账（基准测试，虚构）"]
+    write_shared_strings_xlsx(xlsx_path, [title, HEADER, *rows])
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("台账")
+    ws.append(title)
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(inline_path)
+    return csv_path, xlsx_path, inline_path
+
+
+def child(kind: str, file: str, db_file: str) -> None:
+    """Runs in its own process; prints one JSON line with seconds, counts and peak memory."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(db_file + suffix).unlink(missing_ok=True)
+    # ru_maxrss would report the parent's size (it survives exec), so sample the RSS instead.
+    import threading
+
+    import psutil
+
+    me = psutil.Process()
+    peak = [me.memory_info().rss]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.wait(0.02):
+            peak[0] = max(peak[0], me.memory_info().rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    if kind == "baseline":
+        import sqlite_utils
+
+        db = sqlite_utils.Database(db_file)
+        started, cpu = time.perf_counter(), time.process_time()
+        with open(file, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            header = next(reader)
+            db["workers"].insert_all(
+                (dict(zip(header, r, strict=False)) for r in reader), batch_size=5000
+            )
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        counts = {"new": db["workers"].count}
+    else:
+        from portal import db as database
+        from portal.ledger.importer import import_ledger
+        from portal.scope import SYSTEM
+
+        db = database.connect(db_file)
+        if kind == "reimport":
+            import_ledger(db, file, SYSTEM)
+        started, cpu = time.perf_counter(), time.process_time()
+        result = import_ledger(db, file, SYSTEM)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        counts = result.counts()
+    stop.set()
+    sampler.join()
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak[0] / 1024 / 1024, **counts}))
+
+
+def _run_child(kind: str, file: Path, db_file: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(file), str(db_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _time_ms(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def coverage_figures(scale: float, workdir: Path) -> list[dict]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench import citydata
+    from portal import coverage
+    from portal import db as database
+    from portal.ledger import lists
+    from portal.scope import SYSTEM, Actor
+
+    source = citydata.build(workdir / f"city-{scale:g}.db", scale)
+    path = workdir / f"city-{scale:g}-ledger.db"
+    shutil.copy(source, path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    db = database.connect(path)
+    with database.transaction(db):
+        db.execute("DELETE FROM targets")
+        db.execute(
+            "INSERT INTO targets (year, county_code, target, set_at, set_by) "
+            "SELECT 2019, code, 1000, 'bench', 'bench' FROM areas WHERE level = 'county'"
+        )
+        db.execute(
+            "INSERT INTO targets (year, county_code, township_code, target, set_at, set_by) "
+            "SELECT 2019, parent_code, code, 100, 'bench', 'bench' FROM areas "
+            "WHERE level = 'township'"
+        )
+        db.execute(
+            "INSERT INTO targets (year, county_code, institution_id, target, set_at, set_by) "
+            "SELECT 2019, county_code, id, 200, 'bench', 'bench' FROM institutions"
+        )
+    db.execute("ANALYZE")
+    county = db.execute("SELECT code FROM areas WHERE level = 'county' ORDER BY code").fetchone()[0]
+    township = db.execute(
+        "SELECT parent_code, township_code FROM workers w JOIN areas a ON a.code = w.township_code "
+        "GROUP BY township_code ORDER BY COUNT(*) DESC LIMIT 1"
+    ).fetchone()[1]
+    village = db.execute(
+        "SELECT village_code FROM workers GROUP BY village_code ORDER BY COUNT(*) DESC LIMIT 1"
+    ).fetchone()[0]
+    county_actor = Actor("bench", "county", county_code=village[:6])
+    timings = {
+        "覆盖进度：全市（各县）": lambda: coverage.area_summary(db),
+        "覆盖进度：一个县（各乡镇）": lambda: coverage.area_summary(db, county),
+        "覆盖进度：一个乡镇（各村）": lambda: coverage.area_summary(db, township),
+        "走访名单：一个村": lambda: coverage.untrained_willing(db, county_actor, village),
+        "公开网站：各县汇总": lambda: coverage.county_summary(db),
+        "培训需求清单：一个村": lambda: lists.demand_list(db, county_actor, village=village),
+    }
+    rows = []
+    for label, fn in timings.items():
+        ms = _time_ms(fn)
+        rows.append(
+            {
+                "figure": label,
+                "value": round(ms, 1),
+                "unit": "ms",
+                "target": "< 200 ms",
+                "ok": ms < 200,
+            }
+        )
+    workers = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
+    rows.append(
+        {"figure": "城市数据：劳动力", "value": workers, "unit": "人", "target": "", "ok": None}
+    )
+    db.conn.close()
+    del SYSTEM
+    return rows
+
+
+def machine_reference(n: int) -> float:
+    """Rows/s of a plain in-memory executemany (6 columns, no index): how fast this machine is."""
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (a, b, c, d, e, f)")
+    rows = [(i, str(i) * 3, "张三丰", i * 2, "望奎县", "东村") for i in range(n)]
+    started = time.perf_counter()
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", rows)
+    conn.commit()
+    return n / (time.perf_counter() - started)
+
+
+def run(scale: float, workdir: Path) -> list[dict]:
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    n = max(1000, round(FULL_ROWS * scale))
+    csv_path, xlsx_path, inline_path = write_files(n, workdir)
+    db_file = workdir / "ledger-bench.db"
+    rows: list[dict] = [
+        {"figure": "台账行数", "value": n, "unit": "行", "target": "", "ok": None},
+        {
+            "figure": "参考：本机内存表直接插入（无索引、无检查）",
+            "value": round(machine_reference(n)),
+            "unit": "行/秒",
+            "target": "",
+            "ok": None,
+        },
+    ]
+    for kind, file, label, target in (
+        ("baseline", csv_path, "基线：CSV 直接写入（sqlite-utils，无检查）", None),
+        ("import", csv_path, "导入 CSV", 50_000),
+        ("import", xlsx_path, "导入 xlsx（共享字符串，Excel/WPS 保存的样子）", 15_000),
+        ("import", inline_path, "导入 xlsx（内联字符串，openpyxl 写的样子）", None),
+        ("reimport", csv_path, "再次导入 CSV（全部无变化）", None),
+    ):
+        got = _run_child(kind, file, db_file)
+        rate = n / got["seconds"]
+        rows.append(
+            {
+                "figure": f"{label}：速度",
+                "value": round(rate),
+                "unit": "行/秒",
+                "target": f">= {target:,} 行/秒" if target else "",
+                "ok": rate >= target if target else None,
+            }
+        )
+        rows.append(
+            {
+                "figure": f"{label}：按CPU时间计的速度（机器繁忙时参考）",
+                "value": round(n / got["cpu"]),
+                "unit": "行/CPU秒",
+                "target": "",
+                "ok": None,
+            }
+        )
+        rows.append(
+            {
+                "figure": f"{label}：峰值内存",
+                "value": round(got["peak_mb"]),
+                "unit": "MB",
+                "target": "< 1024 MB",
+                "ok": got["peak_mb"] < 1024,
+            }
+        )
+        if kind != "baseline":
+            expected = n if kind == "import" else 0
+            key = "new" if kind == "import" else "updated"
+            assert got[key] == expected and got["rejected"] == 0, got
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_file) + suffix).unlink(missing_ok=True)
+    rows += coverage_figures(scale, workdir)
+    return rows
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=0.05)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "FILE", "DB"))
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        sys.exit(0)
+    from bench.run import print_table
+
+    work = ROOT / "bench" / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    print_table([{"area": "ledger", **r} for r in run(args.scale, work)])
