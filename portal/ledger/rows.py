@@ -180,11 +180,7 @@ def quick_id(text: str, today: dt.date) -> tuple[str, dt.date, str] | None:
 
 def clean(value: str, *, field: str, max_len: int) -> str | None:
     """``validate.clean_text`` with a fast path for the usual, already clean cell."""
-    if (
-        len(value) <= max_len
-        and value.isprintable()
-        and unicodedata.is_normalized("NFC", value)
-    ):
+    if len(value) <= max_len and value.isprintable() and unicodedata.is_normalized("NFC", value):
         return value.strip() or None
     return validate.clean_text(value, field=field, max_len=max_len)
 

@@ -120,7 +120,7 @@ if village:
             st.dataframe(visit.records(), hide_index=True, width="stretch")
             st.download_button(
                 "下载走访名单（.xlsx）",
-                visit.xlsx(),
+                visit.xlsx,
                 file_name=f"{village['name']}走访名单.xlsx",
                 mime=XLSX,
             )

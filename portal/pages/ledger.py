@@ -137,7 +137,7 @@ with tab_import:
         "其余照常导入；同一身份证号再次导入时更新原记录。"
     )
     st.download_button(
-        "下载台账模板", template_xlsx(), file_name="台账模板.xlsx", mime=XLSX, key="template"
+        "下载台账模板", template_xlsx, file_name="台账模板.xlsx", mime=XLSX, key="template"
     )
     if actor.role == "county":
         import_county = None
@@ -187,7 +187,7 @@ with tab_import:
                 width="stretch",
             )
             st.download_button(
-                "下载拒收行报告", report_xlsx(result), file_name="拒收行.xlsx", mime=XLSX
+                "下载拒收行报告", lambda: report_xlsx(result), file_name="拒收行.xlsx", mime=XLSX
             )
         if result.warnings:
             st.subheader("提示（已导入）")
@@ -248,7 +248,7 @@ with tab_lists:
         st.dataframe(table.records()[:2000], hide_index=True, width="stretch")
         st.download_button(
             f"下载{table.title}（.xlsx）",
-            table.xlsx(),
+            table.xlsx,  # built only when clicked: a city-wide list is large
             file_name=f"{table.title}.xlsx",
             mime=XLSX,
             key="list_download",
