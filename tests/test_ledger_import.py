@@ -100,9 +100,10 @@ def test_gb18030_csv_with_header_variants_and_yes_no_words(db, tmp_path):
         "意向工种",
         "就业意愿",
     ]
+    counties = ["兰西", "兰西县", "绥化市兰西县", "黑龙江省绥化市兰西县", " 兰西县 ", "231222"]
     answers = ["是", "否", "√", "×", "有", "无", "愿意", "不愿意", "Y", "N", "1", "0", ""]
     rows = [
-        [f"人{i}", ident(i), "兰西" if i % 2 else "兰西县", "兰河镇", "北村", "", a, "", a]
+        [f"人{i}", ident(i), counties[i % len(counties)], "兰河镇", "北村", "", a, "", a]
         for i, a in enumerate(answers)
     ]
     path = write_csv(

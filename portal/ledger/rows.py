@@ -116,7 +116,8 @@ def yes_no(value) -> str | None:
 
 
 def _county_code(text: str) -> str | None:
-    key = unicodedata.normalize("NFKC", text).strip()
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    key = key.removeprefix("黑龙江省").removeprefix("绥化市") or key
     for c in catalogue.counties():
         if key in (c["code"], c["name"], c["short"], *c.get("old_codes", ())):
             return c["code"]
