@@ -66,6 +66,20 @@ _NO = {
     "false",
     "f",
 }
+_YES_NO_FAST = {
+    "": "unknown",
+    "是": "yes",
+    "否": "no",
+    "√": "yes",
+    "×": "no",
+    "有": "yes",
+    "无": "no",
+    "1": "yes",
+    "0": "no",
+    "Y": "yes",
+    "N": "no",
+}
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _FOOTER = re.compile(
     r"^(填表人|填报人|制表人|审核人|负责人|联系人|统计人|经办人|签字|签名|盖章|单位盖章|"
     r"填报日期|填表日期|制表日期|日期|合计|总计|小计|备注|说明|注)"
@@ -105,7 +119,11 @@ def cell_text(value) -> str:
 
 def yes_no(value) -> str | None:
     """'是', '√', 'Y', 1 ... -> 'yes'/'no'; blank -> 'unknown'; anything else -> None."""
-    text = unicodedata.normalize("NFKC", cell_text(value)).strip().lower()
+    text = cell_text(value)
+    fast = _YES_NO_FAST.get(text)
+    if fast is not None:
+        return fast
+    text = unicodedata.normalize("NFKC", text).strip().lower()
     if not text:
         return "unknown"
     if text in _YES:
@@ -287,7 +305,7 @@ class RowChecker:
                 record["phone"] = None
             else:
                 try:
-                    record["phone"] = validate.phone(p)
+                    record["phone"] = p if _MOBILE.fullmatch(p) else validate.phone(p)
                 except UserError as exc:
                     warnings.append(f"{exc}该号码未导入。")
         for key, (label, max_len) in TEXT_FIELDS.items():
