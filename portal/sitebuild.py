@@ -33,6 +33,11 @@ def _command(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "build.py"), "site", *args]
 
 
+def db_file(db: sqlite_utils.Database) -> Path:
+    """The file behind a connection: the site is built from the database the portal uses."""
+    return Path(db.execute("PRAGMA database_list").fetchone()[2])
+
+
 def available() -> bool:
     """True when the ``site`` command is installed (another part of the product adds it)."""
     try:
