@@ -53,7 +53,7 @@ def sheet(db: sqlite_utils.Database, actor: Actor, session_id: int, day) -> list
     marks = {
         r["enrolment_id"]: r
         for r in db.query(
-            "SELECT a.enrolment_id, a.present, a.note FROM attendance a "
+            "SELECT a.id, a.enrolment_id, a.present, a.note FROM attendance a "
             "JOIN enrolments e ON e.id = a.enrolment_id "
             "WHERE e.session_id = ? AND a.day = ? ORDER BY a.id",
             [session_id, day],
@@ -70,6 +70,7 @@ def sheet(db: sqlite_utils.Database, actor: Actor, session_id: int, day) -> list
                 "day": day,
                 "present": None if mark is None else bool(mark["present"]),
                 "note": mark and mark["note"],
+                "mark_id": mark and mark["id"],
             }
         )
     return rows

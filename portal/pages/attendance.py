@@ -47,6 +47,7 @@ with tab_roll:
                 "已记全部出勤（{result}条）。如有缺勤，请在名单中取消勾选后保存。",
             )
         with st.form(f"roll_{session_id}_{day}"):
+            # Keys carry the latest mark's id: after a save the boxes show the database again.
             marks, notes = {}, {}
             for r in sheet:
                 c1, c2 = st.columns([2, 3])
@@ -54,12 +55,12 @@ with tab_roll:
                 marks[r["enrolment_id"]] = c1.checkbox(
                     f"{r['name']} {r['id_shown']}（{state}）",
                     value=bool(r["present"]),
-                    key=f"p_{session_id}_{day}_{r['enrolment_id']}",
+                    key=f"p_{session_id}_{day}_{r['enrolment_id']}_{r['mark_id']}",
                 )
                 notes[r["enrolment_id"]] = c2.text_input(
                     "备注",
                     value=r["note"] or "",
-                    key=f"n_{session_id}_{day}_{r['enrolment_id']}",
+                    key=f"n_{session_id}_{day}_{r['enrolment_id']}_{r['mark_id']}",
                     label_visibility="collapsed",
                     placeholder="缺勤原因等（可不填）",
                 )

@@ -85,9 +85,12 @@ def session_fields(key: str, county_code: str, current: dict | None = None) -> d
         max_value=last_day,
         key=f"{key}_start",
     )
+    planned_days = -(-int(catalogue.course(course)["hours"]) // sessions.DAY_PARTS[day_part])
     end = c2.date_input(
         "结束日期",
-        value=dt.date.fromisoformat(cur["end_date"]) if cur else first_day,
+        value=dt.date.fromisoformat(cur["end_date"])
+        if cur
+        else min(first_day + dt.timedelta(days=planned_days - 1), last_day),
         min_value=first_day,
         max_value=last_day,
         key=f"{key}_end",
