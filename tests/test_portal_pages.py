@@ -303,3 +303,21 @@ def test_accounts_page_admin_creates_account_and_reads_log(demo_db, demo_db_path
     log = at.dataframe[1].value
     assert "新建" in list(log["操作"])
     assert all("lanxi2019ok" not in str(v) for v in log["修改后"])
+
+
+def test_sessions_page_link_to_another_institutions_session_is_refused(demo_db, demo_db_path, inst):
+    sid = new_published_session(demo_db, inst, address="望奎某村活动室")
+    at = AppTest.from_file(str(PAGES / "sessions.py"), default_timeout=60)
+    at.session_state.actor = actor(demo_db, "jigou_beilin")
+    at.session_state.last_active = time.time()
+    at.query_params["session"] = str(sid)
+    at.run()
+    assert "无权查看或修改该培训班次" in texts(at)
+    assert "望奎某村活动室" not in texts(at)
+    assert not [b for b in at.button if b.label == "发布班次"]
+    mine = AppTest.from_file(str(PAGES / "sessions.py"), default_timeout=60)
+    mine.session_state.actor = inst
+    mine.session_state.last_active = time.time()
+    mine.query_params["session"] = str(sid)
+    mine.run()
+    assert "望奎某村活动室" in texts(mine)

@@ -184,42 +184,47 @@ else:
         st.dataframe(pd.DataFrame(views.session_table(rows)), hide_index=True, width="stretch")
 
 # --- one session: details and actions --------------------------------------------------------
-if rows:
+# A link ``?session=N`` opens one session directly; the domain refuses one outside the scope.
+linked = st.query_params.get("session")
+chosen = None
+if linked is not None:
+    chosen = int(linked) if linked.isdigit() else -1
+elif rows:
     chosen = st.selectbox(
         "选择班次查看或操作",
         [r["id"] for r in rows],
         format_func=lambda i: views.session_label(next(r for r in rows if r["id"] == i)),
     )
-    row = run_action(lambda: sessions.get(db, actor, chosen))
-    if row:
-        st.subheader(f"#{row['id']} {row['course_name']}")
-        st.text(
-            f"机构：{row['institution_name']}\n"
-            f"地点：{areas.full_name(db, row['village_code'] or row['township_code'])} {row['address']}\n"
-            f"日期：{row['start_date']}至{row['end_date']}，{row['day_part']} "
-            f"{row['daily_start']}-{row['daily_end']}，{row['class_hours']:g}课时\n"
-            f"方式：{row['mode']}；招生{row['capacity']}人，已报{sessions.enrolled_count(db, row['id'])}人\n"
-            f"老师：{row['trainer'] or '未填'}；联系电话：{row['contact_phone']}\n"
-            f"状态：{sessions.STATUS[row['status']]}"
-            + (f"\n备注：{row['notes']}" if row["notes"] else "")
+row = run_action(lambda: sessions.get(db, actor, chosen)) if chosen is not None else None
+if row:
+    st.subheader(f"#{row['id']} {row['course_name']}")
+    st.text(
+        f"机构：{row['institution_name']}\n"
+        f"地点：{areas.full_name(db, row['village_code'] or row['township_code'])} {row['address']}\n"
+        f"日期：{row['start_date']}至{row['end_date']}，{row['day_part']} "
+        f"{row['daily_start']}-{row['daily_end']}，{row['class_hours']:g}课时\n"
+        f"方式：{row['mode']}；招生{row['capacity']}人，已报{sessions.enrolled_count(db, row['id'])}人\n"
+        f"老师：{row['trainer'] or '未填'}；联系电话：{row['contact_phone']}\n"
+        f"状态：{sessions.STATUS[row['status']]}"
+        + (f"\n备注：{row['notes']}" if row["notes"] else "")
+    )
+    c1, c2, c3 = st.columns(3)
+    if row["status"] == "draft" and c1.button("发布班次", type="primary"):
+        flash.act(
+            lambda: sessions.publish(db, actor, row["id"]),
+            "班次已发布，公开网站下次生成时会出现在培训时间表上。",
         )
-        c1, c2, c3 = st.columns(3)
-        if row["status"] == "draft" and c1.button("发布班次", type="primary"):
-            flash.act(
-                lambda: sessions.publish(db, actor, row["id"]),
-                "班次已发布，公开网站下次生成时会出现在培训时间表上。",
-            )
-        if row["status"] == "published" and c2.button("标记为已结束"):
-            flash.act(lambda: sessions.complete(db, actor, row["id"]), "已标记为已结束。")
-        if row["status"] in sessions.EDITABLE:
-            with st.expander("取消班次"):
-                reason = st.text_input("取消原因", key=f"cancel_reason_{row['id']}")
-                if st.button("确认取消", key=f"cancel_{row['id']}"):
-                    flash.act(lambda: sessions.cancel(db, actor, row["id"], reason), "班次已取消。")
-            with st.expander("修改班次"):
-                changes = session_fields(f"edit{row['id']}", row["county_code"], row)
-                if st.button("保存修改", key=f"save_{row['id']}"):
-                    flash.act(lambda: sessions.edit(db, actor, row["id"], changes), "修改已保存。")
+    if row["status"] == "published" and c2.button("标记为已结束"):
+        flash.act(lambda: sessions.complete(db, actor, row["id"]), "已标记为已结束。")
+    if row["status"] in sessions.EDITABLE:
+        with st.expander("取消班次"):
+            reason = st.text_input("取消原因", key=f"cancel_reason_{row['id']}")
+            if st.button("确认取消", key=f"cancel_{row['id']}"):
+                flash.act(lambda: sessions.cancel(db, actor, row["id"], reason), "班次已取消。")
+        with st.expander("修改班次"):
+            changes = session_fields(f"edit{row['id']}", row["county_code"], row)
+            if st.button("保存修改", key=f"save_{row['id']}"):
+                flash.act(lambda: sessions.edit(db, actor, row["id"], changes), "修改已保存。")
 
 # --- new session -----------------------------------------------------------------------------
 insts = sessions.institutions(db, actor)
