@@ -45,7 +45,7 @@ with tab_users:
     )
     if not actor.is_admin:
         st.caption("只有市级管理员可以新建、停用、解锁账户和重设密码。")
-    else:
+    elif users:
         st.subheader("管理账户")
         names = {u["username"]: u for u in users}
         who = st.selectbox(
@@ -68,6 +68,7 @@ with tab_users:
                 f"已重设 {who} 的密码，请当面或电话告知本人。",
             )
 
+    if actor.is_admin:
         st.subheader("新建账户")
         roles = list(accounts.ROLES)
         role = st.selectbox("角色", roles, format_func=accounts.ROLES.get, key="new_role")
