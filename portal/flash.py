@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.errors import UserError
+from portal.views import md
 
 _KEY = "_flash"
 
@@ -18,7 +19,7 @@ def show() -> None:
     """Show the message left by the previous run's action, once."""
     message = st.session_state.pop(_KEY, None)
     if message:
-        st.success(message)
+        st.success(md(message))
 
 
 def act(action, success: str) -> bool:
@@ -26,8 +27,17 @@ def act(action, success: str) -> bool:
     try:
         result = action()
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return False
     st.session_state[_KEY] = success.format(result=result)
     st.rerun()
     return True  # not reached: st.rerun() ends this run
+
+
+def attempt(action):
+    """Call ``action()`` and return its result, or show the reason and return None."""
+    try:
+        return action()
+    except UserError as exc:
+        st.error(md(exc))
+        return None

@@ -7,10 +7,21 @@ Everything returned is plain text: Streamlit escapes it when drawing tables.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from portal import catalogue, enrolment, sessions
 
 WEEKDAYS = "一二三四五六日"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
+
+
+def md(text) -> str:
+    """Backslash-escape Markdown in text that Streamlit renders as Markdown.
+
+    Alerts, checkbox and radio labels are Markdown: a stored name must not become a link,
+    a colour directive (``:red[...]``) or an icon. Escaped punctuation shows as itself.
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def campaign_short(code: str) -> str:

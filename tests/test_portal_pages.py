@@ -183,7 +183,7 @@ def test_enrolment_page_find_enrol_withdraw(demo_db, demo_db_path, inst):
     by_label(at.text_input, "身份证号或姓名").input(worker["id_number"])
     at.run()
     result = by_label(at.radio, "查找结果")
-    assert idnumber.mask(worker["id_number"]) in result.options[0]
+    assert idnumber.mask(worker["id_number"]).replace("*", "\\*") in result.options[0]
     assert worker["id_number"] not in result.options[0]  # institutions see it masked
     by_label(at.button, "报名到本班次").click()
     at.run()
@@ -295,7 +295,7 @@ def test_accounts_page_admin_creates_account_and_reads_log(demo_db, demo_db_path
     by_label(at.text_input, "初始密码").input("lanxi2019ok")
     by_label(at.button, "新建账户").click()
     at.run()
-    assert "已新建账户 lanxi_staff" in texts(at)
+    assert "已新建账户 lanxi\\_staff" in texts(at)
     row = one(demo_db, "SELECT * FROM users WHERE username = 'lanxi_staff'")
     assert row["role"] == "county" and row["county_code"] == "231222"
     by_label(at.text_input, "操作人（用户名）").input("city_admin")
@@ -321,3 +321,21 @@ def test_sessions_page_link_to_another_institutions_session_is_refused(demo_db, 
     mine.query_params["session"] = str(sid)
     mine.run()
     assert "望奎某村活动室" in texts(mine)
+
+
+def test_stored_markdown_is_shown_as_text(demo_db, demo_db_path, inst):
+    from portal import views
+
+    assert views.md("[点我](http://x.example) :red[警告]") == (
+        "\\[点我\\]\\(http\\://x\\.example\\) \\:red\\[警告\\]"
+    )
+    sid = new_published_session(demo_db, inst)
+    wid = workers_in(demo_db, WANGKUI, 1)[0]
+    demo_db.execute("UPDATE workers SET name = '[点我](http://x.example)' WHERE id = ?", [wid])
+    demo_db.conn.commit()
+    enrolment.enrol(demo_db, inst, sid, wid)
+    at = page("attendance", inst, demo_db_path)
+    by_label(at.selectbox, "班次").set_value(sid)
+    at.run()
+    label = [c.label for c in at.checkbox if c.key.startswith(f"p_{sid}_")][0]
+    assert label.startswith("\\[点我\\]\\(http\\://x\\.example\\)")

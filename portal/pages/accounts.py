@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import accounts, catalogue, flash, useradmin
-from portal.ui import connection, require_staff, run_action
+from portal.ui import connection, require_staff
 
 db = connection()
 actor = require_staff()
@@ -120,7 +120,7 @@ with tab_log:
     since = c4.date_input("从", value=None, key="log_since")
     until = c5.date_input("到", value=None, key="log_until")
     entries = (
-        run_action(
+        flash.attempt(
             lambda: useradmin.audit_entries(
                 db, actor, who=who or None, entity=entity, action=action, since=since, until=until
             )

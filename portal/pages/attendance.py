@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import attendance, clock, enrolment, flash, sessions, views
-from portal.ui import connection, current_actor, run_action
+from portal.ui import connection, current_actor
 
 db = connection()
 actor = current_actor()
@@ -37,7 +37,7 @@ with tab_roll:
     )
     per_day = sessions.hours_per_day(session)
     st.caption(f"每天计{per_day:g}课时，累计满{session['class_hours']:g}课时即为结业。")
-    sheet = run_action(lambda: attendance.sheet(db, actor, session_id, day)) or []
+    sheet = flash.attempt(lambda: attendance.sheet(db, actor, session_id, day)) or []
     if not sheet:
         st.write("本班次还没有在读的学员。")
     else:
@@ -53,7 +53,7 @@ with tab_roll:
                 c1, c2 = st.columns([2, 3])
                 state = "未记" if r["present"] is None else ("出勤" if r["present"] else "缺勤")
                 marks[r["enrolment_id"]] = c1.checkbox(
-                    f"{r['name']} {r['id_shown']}（{state}）",
+                    views.md(f"{r['name']} {r['id_shown']}（{state}）"),
                     value=bool(r["present"]),
                     key=f"p_{session_id}_{day}_{r['enrolment_id']}_{r['mark_id']}",
                 )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import areas, enrolment, flash, sessions, views, workers
-from portal.ui import connection, current_actor, run_action
+from portal.ui import connection, current_actor
 
 db = connection()
 actor = current_actor()
@@ -35,13 +35,15 @@ if session["status"] in enrolment.OPEN_FOR_ENROLMENT:
         st.caption("请输入学员身份证上的18位号码查找；按姓名只能查到已在本机构报过名的学员。")
     query = st.text_input("身份证号或姓名", key="worker_query")
     if query.strip():
-        found = run_action(lambda: workers.find(db, actor, query)) or []
+        found = flash.attempt(lambda: workers.find(db, actor, query)) or []
         if not found:
             st.warning("没有找到。身份证号请核对；不在台账里的人可在下方登记为“未建档”人员。")
         else:
             by_id = {w["id"]: w for w in found}
             worker_id = st.radio(
-                "查找结果", list(by_id), format_func=lambda i: views.worker_label(by_id[i])
+                "查找结果",
+                list(by_id),
+                format_func=lambda i: views.md(views.worker_label(by_id[i])),
             )
             if not by_id[worker_id]["registered"]:
                 st.warning("此人未建档立卡：可以参加培训，但不享受扶贫专项补贴。")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import areas, catalogue, flash, sessions, sitebuild, views
-from portal.ui import connection, current_actor, run_action
+from portal.ui import connection, current_actor
 
 db = connection()
 actor = current_actor()
@@ -170,12 +170,12 @@ if view == "日历":
     month = filters.pop("month") or MONTHS[0]
     if not filters.get("month"):
         st.caption(f"日历按月显示；当前为 {month}，可在上方“月份”中选择。")
-    days = run_action(lambda: sessions.calendar(db, actor, month, **filters))
+    days = flash.attempt(lambda: sessions.calendar(db, actor, month, **filters))
     if days is not None:
         st.table(pd.DataFrame(views.calendar_table(days)))
     rows = []
 else:
-    rows = run_action(lambda: sessions.list_sessions(db, actor, **filters)) or []
+    rows = flash.attempt(lambda: sessions.list_sessions(db, actor, **filters)) or []
     st.caption(
         f"共 {len(rows)} 个班次"
         + ("（最多显示500个，请用筛选缩小范围）" if len(rows) >= 500 else "")
@@ -195,7 +195,7 @@ elif rows:
         [r["id"] for r in rows],
         format_func=lambda i: views.session_label(next(r for r in rows if r["id"] == i)),
     )
-row = run_action(lambda: sessions.get(db, actor, chosen)) if chosen is not None else None
+row = flash.attempt(lambda: sessions.get(db, actor, chosen)) if chosen is not None else None
 if row:
     st.subheader(f"#{row['id']} {row['course_name']}")
     st.text(
