@@ -61,7 +61,9 @@ def get(db: sqlite_utils.Database, actor: Actor, session_id: int) -> dict:
     where, params = visible_sql(actor)
     row = one(
         db,
-        f"SELECT s.*, c.name AS course_name, c.campaign_code, i.name AS institution_name "
+        f"SELECT s.*, c.name AS course_name, c.campaign_code, i.name AS institution_name, "
+        f"(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id "
+        f"AND e.status IN ('enrolled', 'completed')) AS enrolled "
         f"FROM sessions s JOIN courses c ON c.code = s.course_code "
         f"JOIN institutions i ON i.id = s.institution_id WHERE s.id = ? AND {where}",
         [session_id, *params],
@@ -205,6 +207,17 @@ def edit(db: sqlite_utils.Database, actor: Actor, session_id: int, data: dict) -
         changes = {k: v for k, v in row.items() if before[k] != v}
         if not changes:
             return
+        timing = {"start_date", "end_date", "class_hours", "day_part"} & set(changes)
+        if timing and one(
+            db,
+            "SELECT 1 AS x FROM attendance a JOIN enrolments e ON e.id = a.enrolment_id "
+            "WHERE e.session_id = ? LIMIT 1",
+            [session_id],
+        ):
+            raise UserError(
+                "已经记过考勤，不能再改日期、课时或半日/全日（否则已记的考勤会对不上）。"
+                "如确需调整，请取消本班次后重新开班。"
+            )
         changes |= {"updated_at": clock.now(), "updated_by": actor.username}
         update(db, "sessions", session_id, changes)
         audit.record(

@@ -223,6 +223,20 @@ def test_edit_publish_cancel_complete_and_their_history(ctx, monkeypatch):
     assert row["status"] == "cancelled" and "村里秋收" in row["notes"]
 
 
+def test_dates_and_hours_are_frozen_once_attendance_is_taken(ctx):
+    sid = new_session(ctx)
+    (eid,) = [enrolment.enrol(ctx.db, ctx.wk_inst, sid, w) for w in workers_in(ctx.db, WANGKUI, 1)]
+    sessions.edit(ctx.db, ctx.wk_inst, sid, {"end_date": "2019-06-13"})  # no attendance yet
+    attendance.mark_all_present(ctx.db, ctx.wk_inst, sid, "2019-06-03")
+    with pytest.raises(UserError, match="已经记过考勤"):
+        sessions.edit(ctx.db, ctx.wk_inst, sid, {"start_date": "2019-06-04"})
+    with pytest.raises(UserError, match="已经记过考勤"):
+        sessions.edit(ctx.db, ctx.wk_inst, sid, {"class_hours": 72})
+    sessions.edit(ctx.db, ctx.wk_inst, sid, {"trainer": "赵老师", "capacity": 35})
+    row = sessions.get(ctx.db, ctx.wk_inst, sid)
+    assert (row["start_date"], row["trainer"], row["enrolled"]) == ("2019-06-03", "赵老师", 1)
+
+
 def test_capacity_cannot_drop_below_enrolled(ctx):
     sid = new_session(ctx)
     for wid in workers_in(ctx.db, WANGKUI, 3):
@@ -670,6 +684,25 @@ def test_admin_creates_deactivates_unlocks_and_resets(ctx):
     future = useradmin.audit_entries(ctx.db, ctx.city, since=dt.date(2099, 1, 1))
     assert future == []
     assert "users" in useradmin.audit_entities(ctx.db, ctx.city)
+
+
+def test_site_rebuild_runs_the_site_command_and_records_it(ctx, demo_db_path, monkeypatch):
+    import sys
+
+    def fake(code):
+        return lambda *args: [sys.executable, "-c", code, *args]
+
+    monkeypatch.setattr(sitebuild, "_command", fake("import sys; print('built', sys.argv[1:])"))
+    result = sitebuild.rebuild(ctx.db, ctx.wk_staff, sitebuild.db_file(ctx.db))
+    assert result.ok and "已重建" in result.message
+    assert str(demo_db_path) in result.output  # the portal's own database file is passed on
+    log = one(ctx.db, "SELECT * FROM audit_log WHERE action = 'rebuild_site'")
+    assert log["actor"] == "wangkui_staff" and '"ok": true' in log["after_json"]
+    monkeypatch.setattr(
+        sitebuild, "_command", fake("import sys; sys.exit(0 if '--help' in sys.argv else 3)")
+    )
+    failed = sitebuild.rebuild(ctx.db, ctx.wk_staff, demo_db_path)
+    assert not failed.ok and "构建失败" in failed.message
 
 
 def test_site_rebuild_is_for_staff_and_explains_when_missing(ctx, demo_db_path, monkeypatch):

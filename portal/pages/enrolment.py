@@ -23,7 +23,7 @@ if not all_rows:
 labels = {r["id"]: views.session_label(r) for r in all_rows}
 session_id = st.selectbox("班次", list(labels), format_func=labels.get)
 session = sessions.get(db, actor, session_id)
-taken = sessions.enrolled_count(db, session_id)
+taken = session["enrolled"]
 st.caption(
     f"招生{session['capacity']}人，已报名{taken}人，剩余{session['capacity'] - taken}个名额。"
 )

@@ -203,7 +203,7 @@ if row:
         f"地点：{areas.full_name(db, row['village_code'] or row['township_code'])} {row['address']}\n"
         f"日期：{row['start_date']}至{row['end_date']}，{row['day_part']} "
         f"{row['daily_start']}-{row['daily_end']}，{row['class_hours']:g}课时\n"
-        f"方式：{row['mode']}；招生{row['capacity']}人，已报{sessions.enrolled_count(db, row['id'])}人\n"
+        f"方式：{row['mode']}；招生{row['capacity']}人，已报{row['enrolled']}人\n"
         f"老师：{row['trainer'] or '未填'}；联系电话：{row['contact_phone']}\n"
         f"状态：{sessions.STATUS[row['status']]}"
         + (f"\n备注：{row['notes']}" if row["notes"] else "")
