@@ -71,10 +71,12 @@ def welcome() -> None:
 
 def sidebar(actor) -> None:
     st.sidebar.write(f"{actor.display_name}（{accounts.ROLES.get(actor.role, actor.role)}）")
-    if st.sidebar.button("退出登录"):
-        for key in ("actor", "last_active"):
-            st.session_state.pop(key, None)
-        st.rerun()
+    st.sidebar.button("退出登录", on_click=log_out)
+
+
+def log_out() -> None:
+    for key in ("actor", "last_active"):
+        st.session_state.pop(key, None)
 
 
 if demo.is_demo(connection()):

@@ -86,9 +86,16 @@ def test_institution_session_to_signed_card(portal_server, page, demo_db_path):
     choose(page, "班次", f"#{session_id} ")
     page.get_by_role("button", name="全部出勤").click()
     success(page, "已记全部出勤（2条）")
+    page.get_by_text(f"{pupils[1]['name']} ", exact=False).first.click()  # uncheck: absent
+    page.get_by_role("button", name="保存考勤").click()
+    success(page, "考勤已保存（新增1条记录）")
     page.get_by_role("tab", name="联系卡签字").click()
     page.get_by_role("button", name="登记已签字").click()
     success(page, "联系卡签字")
+
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("button", name="登录", exact=True).wait_for(timeout=WAIT)
+    page.get_by_role("heading", name="考勤与签字").wait_for(state="detached", timeout=WAIT)
 
     db = database.connect(demo_db_path)
     assert one(db, "SELECT status FROM sessions WHERE id = ?", [session_id])["status"] == (
@@ -97,11 +104,11 @@ def test_institution_session_to_signed_card(portal_server, page, demo_db_path):
     marks = list(
         db.query(
             "SELECT a.present FROM attendance a JOIN enrolments e ON e.id = a.enrolment_id "
-            "WHERE e.session_id = ? AND a.day = '2019-04-01'",
+            "WHERE e.session_id = ? AND a.day = '2019-04-01' ORDER BY a.id",
             [session_id],
         )
     )
-    assert [m["present"] for m in marks] == [1, 1]
+    assert [m["present"] for m in marks] == [1, 1, 0]  # the correction is a new row
     cards = list(
         db.query(
             "SELECT c.signed FROM card_signoffs c JOIN enrolments e ON e.id = c.enrolment_id "

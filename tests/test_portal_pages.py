@@ -33,6 +33,12 @@ def by_label(widgets, label):
     return found[0]
 
 
+def by_prefix(widgets, prefix):
+    found = [w for w in widgets if (w.key or "").startswith(prefix)]
+    assert len(found) == 1, [w.key for w in widgets]
+    return found[0]
+
+
 def texts(at) -> str:
     parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info)]
     parts += [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
@@ -65,6 +71,17 @@ def test_app_login_navigation_and_demo_notice(demo_db_path):
     assert not at.exception
     assert at.session_state.actor.username == "jigou_wangkui"
     assert at.title[0].value == "培训班次"  # the first page of the role opens
+
+
+def test_app_log_out_returns_to_the_login_form(demo_db_path, demo_db, inst):
+    at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
+    at.session_state.actor = inst
+    at.session_state.last_active = time.time()
+    at.run()
+    assert at.title[0].value == "培训班次"
+    by_label(at.button, "退出登录").click()
+    at.run()
+    assert "actor" not in at.session_state  # the login form itself: see the browser test
 
 
 def test_app_idle_session_expires(demo_db, demo_db_path, inst):
@@ -107,14 +124,23 @@ def test_sessions_page_create_and_publish(demo_db, demo_db_path, inst):
     at = page("sessions", inst, demo_db_path)
     assert "重建公开网站" not in [b.label for b in at.button]  # staff only
     at.text_input(key="new_address").input("新华村村委会<script>x</script>")
-    at.date_input(key="new_start").set_value(dt.date(2019, 6, 3))
-    at.date_input(key="new_end").set_value(dt.date(2019, 6, 11))
+    at.date_input(key="new_start").set_value(dt.date(2019, 6, 3)).run()
+    assert by_prefix(at.date_input, "new_end").value == dt.date(2019, 6, 12)  # follows the start
+    by_prefix(at.date_input, "new_end").set_value(dt.date(2019, 6, 11))
     at.text_input(key="new_phone").input("0455-5123456")
     at.number_input(key="new_cap").set_value(0)
     by_label(at.button, "保存为草稿").click()
     at.run()
     assert "课时与天数不符" in texts(at)  # 9 full days hold 72 class hours, not 80
-    at.number_input(key="new_hours").set_value(72)
+    # a shorter course brings its own hours and end date as defaults
+    at.selectbox(key="new_course").set_value("sy-zhongzhi")
+    at.run()
+    assert by_prefix(at.number_input, "new_hours").value == 24
+    at.selectbox(key="new_course").set_value("jz-jiazheng")
+    at.run()
+    assert by_prefix(at.date_input, "new_end").value == dt.date(2019, 6, 12)  # 10 full days
+    by_prefix(at.date_input, "new_end").set_value(dt.date(2019, 6, 11))
+    by_prefix(at.number_input, "new_hours").set_value(72)
     by_label(at.button, "保存为草稿").click()
     at.run()
     assert "招生人数至少为1人" in texts(at)

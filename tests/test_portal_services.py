@@ -711,3 +711,28 @@ def test_site_rebuild_is_for_staff_and_explains_when_missing(ctx, demo_db_path, 
     monkeypatch.setattr(sitebuild, "available", lambda: False)
     result = sitebuild.rebuild(ctx.db, ctx.wk_staff, demo_db_path)
     assert not result.ok and "尚未安装" in result.message
+
+
+def test_a_failure_mid_action_leaves_nothing_half_written(ctx, monkeypatch):
+    sid, (a, b) = enrolled_session(ctx)
+    calls = {"n": 0}
+    real = attendance.audit.record
+
+    def failing_record(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:  # after the first attendance row and its log line are written
+            raise RuntimeError("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(attendance.audit, "record", failing_record)
+    with pytest.raises(RuntimeError):
+        attendance.mark_all_present(ctx.db, ctx.wk_inst, sid, "2019-06-03")
+    monkeypatch.setattr(attendance.audit, "record", real)
+    assert (
+        one(ctx.db, "SELECT COUNT(*) AS n FROM attendance WHERE enrolment_id IN (?, ?)", [a, b])[
+            "n"
+        ]
+        == 0
+    )
+    assert not ctx.db.conn.in_transaction
+    assert attendance.mark_all_present(ctx.db, ctx.wk_inst, sid, "2019-06-03") == 2

@@ -77,6 +77,9 @@ def session_fields(key: str, county_code: str, current: dict | None = None) -> d
         horizontal=True,
         key=f"{key}_daypart",
     )
+    # New sessions: hours follow the course and 半日/全日, the end date also the start date,
+    # until the user edits them.
+    follow = "" if cur else f"_{course}_{day_part}"
     c1, c2, c3, c4 = st.columns(4)
     start = c1.date_input(
         "开班日期",
@@ -90,10 +93,10 @@ def session_fields(key: str, county_code: str, current: dict | None = None) -> d
         "结束日期",
         value=dt.date.fromisoformat(cur["end_date"])
         if cur
-        else min(first_day + dt.timedelta(days=planned_days - 1), last_day),
+        else min(start + dt.timedelta(days=planned_days - 1), last_day),
         min_value=first_day,
         max_value=last_day,
-        key=f"{key}_end",
+        key=f"{key}_end{follow}_{start}",
     )
     daily_start = c3.text_input(
         "每天开始时间", value=cur.get("daily_start", "08:30"), key=f"{key}_dstart"
@@ -107,7 +110,7 @@ def session_fields(key: str, county_code: str, current: dict | None = None) -> d
         min_value=0.0,
         value=float(cur.get("class_hours") or catalogue.course(course)["hours"]),
         step=1.0,
-        key=f"{key}_hours",
+        key=f"{key}_hours{follow}",
     )
     capacity = c2.number_input(
         "招生人数", min_value=0, value=int(cur.get("capacity", 30)), step=1, key=f"{key}_cap"
