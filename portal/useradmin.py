@@ -8,10 +8,11 @@ administrator cannot lock themselves out by deactivating their own account.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlite_utils
 
-from portal import accounts, audit, clock
+from portal import accounts, audit, clock, idnumber
 from portal.db import one, transaction, update
 from portal.errors import ScopeError, UserError
 from portal.scope import Actor
@@ -37,6 +38,9 @@ ACTIONS = {
     "lock": "锁定账户",
     "rebuild_site": "重建公开网站",
 }
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 
 
 def _city(actor: Actor) -> None:
@@ -180,13 +184,19 @@ def audit_entries(
     if until:
         clauses.append("at < ?")
         params.append((until + dt.timedelta(days=1)).isoformat())
-    return list(
+    rows = list(
         db.query(
             f"SELECT id, at, actor, action, entity, entity_id, before_json, after_json "
             f"FROM audit_log WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?",
             [*params, int(limit)],
         )
     )
+    if not actor.sees_full_id:  # other parts log ledger rows: city staff see numbers masked
+        for row in rows:
+            for key in ("before_json", "after_json"):
+                if row[key]:
+                    row[key] = _ID_IN_TEXT.sub(lambda m: idnumber.mask(m.group(0)), row[key])
+    return rows
 
 
 def audit_entities(db: sqlite_utils.Database, actor: Actor) -> list[str]:

@@ -736,3 +736,14 @@ def test_a_failure_mid_action_leaves_nothing_half_written(ctx, monkeypatch):
     )
     assert not ctx.db.conn.in_transaction
     assert attendance.mark_all_present(ctx.db, ctx.wk_inst, sid, "2019-06-03") == 2
+
+
+def test_audit_log_shows_id_numbers_masked_to_city_staff(ctx):
+    from portal import audit
+
+    number = idnumber.make(WANGKUI, dt.date(1970, 1, 2), 55)
+    with database.transaction(ctx.db):
+        audit.record(ctx.db, "importer", "update", "workers", 1, {"id_number": number}, None)
+    entry = useradmin.audit_entries(ctx.db, ctx.city, who="importer")[0]
+    assert number not in entry["before_json"]
+    assert idnumber.mask(number) in entry["before_json"]
