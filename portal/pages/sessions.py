@@ -170,9 +170,12 @@ filters["month"] = cols[4].selectbox(
 view = st.radio("显示方式", ["列表", "日历"], horizontal=True, label_visibility="collapsed")
 
 if view == "日历":
-    month = filters.pop("month") or MONTHS[0]
-    if not filters.get("month"):
-        st.caption(f"日历按月显示；当前为 {month}，可在上方“月份”中选择。")
+    picked = filters.pop("month")
+    month = picked or MONTHS[0]
+    if not picked:
+        st.caption(
+            f"日历按月显示，当前为 {month}，可在上方“月份”中选择。要操作某个班次请切换到列表。"
+        )
     days = flash.attempt(lambda: sessions.calendar(db, actor, month, **filters))
     if days is not None:
         st.table(pd.DataFrame(views.calendar_table(days)))
@@ -231,7 +234,8 @@ if row:
 
 # --- new session -----------------------------------------------------------------------------
 insts = sessions.institutions(db, actor)
-with st.expander("新建班次", expanded=not rows and actor.role == "institution"):
+first_time = actor.role == "institution" and not sessions.list_sessions(db, actor, limit=1)
+with st.expander("新建班次", expanded=first_time):
     if not insts:
         st.write("您的范围内还没有登记培训机构。")
     else:
