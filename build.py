@@ -250,6 +250,7 @@ def serve(db_path, site_port, portal_port, host):
                 "false",
             ],
             env=env,
+            cwd=ROOT,  # .streamlit/config.toml is read from the working directory
         )
     )
     click.echo(f"管理平台：http://{host}:{portal_port}/")

@@ -21,6 +21,7 @@ from portal import accounts, demo, navigation
 from portal.db import one
 from portal.errors import UserError
 from portal.ui import connection
+from portal.views import md
 
 IDLE_MINUTES = 30
 TITLE = "绥化市技能扶贫培训管理平台"
@@ -40,7 +41,7 @@ def login() -> None:
             try:
                 st.session_state.actor = accounts.authenticate(connection(), username, password)
             except UserError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 st.session_state.last_active = time.time()
                 st.rerun()
