@@ -1,0 +1,224 @@
+"""The figures of a progress report for one county and one period (a month or a quarter).
+
+Definitions (also printed under every report, so that the counties count alike):
+- 培训人数: registered (建档立卡) workers of the county, counted once each, with a completed
+  enrolment in a session whose last day falls in the period; by campaign, and in total
+  (a worker trained in two campaigns counts once in the total).
+- 举办班次: sessions held in the county (status completed) whose last day falls in the period.
+- 本年累计: the same from 1 January of the period's year to the period's last day.
+- 覆盖率: willing registered workers with a completed training by the period's last day,
+  divided by the willing registered workers (ledger as it is today).
+- 补贴: the subsidies whose event falls in the period (see portal/subsidies.py).
+
+The result is plain JSON-able data: it is what a submitted report freezes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlite_utils
+
+from portal import catalogue, clock, subsidies
+from portal.scope import Actor
+
+DEFINITIONS = [
+    "培训人数：本县（市、区）建档立卡贫困劳动力中，所在培训班次结业日期在本期内且已结业的人数；"
+    "同一人参加多个活动的，合计中只算一次。",
+    "举办班次：在本县（市、区）举办、结业日期在本期内、已结业的培训班次数。",
+    "本年累计：自当年1月1日至本期最后一天。",
+    "覆盖率：有培训意愿的建档立卡贫困劳动力中，截至本期最后一天已结业的人数所占比例。",
+    "补贴：补贴事项发生日期（班次结业、以工代训满月、学年开始、创业满6个月、就业满1年）在本期内的；"
+    "未定标准的项目只统计课时、天数、月数，金额按所列文件规定标准执行。",
+]
+
+_TRAINED_COUNTS = """
+       COUNT(DISTINCT CASE WHEN s.end_date >= :start THEN e.worker_id END) AS trained_period,
+       COUNT(DISTINCT e.worker_id) AS trained_to_date
+FROM workers w
+JOIN enrolments e ON e.worker_id = w.id AND e.status = 'completed'
+JOIN sessions s ON s.id = e.session_id
+JOIN courses c ON c.code = s.course_code
+WHERE w.county_code = :county AND w.registered = 1 AND s.end_date BETWEEN :year AND :end
+"""
+_TRAINED_BY_CAMPAIGN = (
+    "SELECT c.campaign_code AS campaign," + _TRAINED_COUNTS + "GROUP BY c.campaign_code"
+)
+_TRAINED_TOTAL = "SELECT" + _TRAINED_COUNTS
+
+_SESSIONS = """
+SELECT c.campaign_code AS campaign,
+       SUM(s.end_date >= :start) AS sessions_period,
+       COUNT(*) AS sessions_to_date
+FROM sessions s JOIN courses c ON c.code = s.course_code
+WHERE s.county_code = :county AND s.status = 'completed' AND s.end_date BETWEEN :year AND :end
+GROUP BY c.campaign_code
+"""
+
+_COVERAGE = """
+SELECT COUNT(*) AS willing,
+       COALESCE(SUM(EXISTS (
+           SELECT 1 FROM enrolments e JOIN sessions s ON s.id = e.session_id
+           WHERE e.worker_id = w.id AND e.status = 'completed' AND s.end_date <= :end
+       )), 0) AS trained_willing
+FROM workers w
+WHERE w.county_code = :county AND w.wants_training = 'yes' AND w.registered = 1
+"""
+
+
+def period_figures(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    county_code: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    label: str = "",
+) -> dict:
+    """All figures of one county's report for the period [start, end]."""
+    actor.check_county(county_code)
+    county = catalogue.county(county_code)
+    year = dt.date(end.year, 1, 1)
+    params = {
+        "county": county_code,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "year": year.isoformat(),
+    }
+    trained = {r["campaign"]: r for r in db.query(_TRAINED_BY_CAMPAIGN, params)}
+    total = next(iter(db.query(_TRAINED_TOTAL, params)))
+    sessions = {r["campaign"]: r for r in db.query(_SESSIONS, params)}
+    campaigns = []
+    for c in catalogue.campaigns():
+        t, s = trained.get(c["code"], {}), sessions.get(c["code"], {})
+        campaigns.append(
+            {
+                "code": c["code"],
+                "name": c["name"],
+                "trained_period": t.get("trained_period", 0),
+                "trained_to_date": t.get("trained_to_date", 0),
+                "sessions_period": s.get("sessions_period") or 0,
+                "sessions_to_date": s.get("sessions_to_date", 0),
+            }
+        )
+    cov = next(iter(db.query(_COVERAGE, params)))
+    return {
+        "county_code": county_code,
+        "county": county["name"],
+        "label": label,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "year_start": year.isoformat(),
+        "campaigns": campaigns,
+        "total": {
+            "trained_period": total["trained_period"],
+            "trained_to_date": total["trained_to_date"],
+            "sessions_period": sum(c["sessions_period"] for c in campaigns),
+            "sessions_to_date": sum(c["sessions_to_date"] for c in campaigns),
+        },
+        "coverage": {
+            "willing": cov["willing"],
+            "trained_willing": cov["trained_willing"],
+            "rate": (cov["trained_willing"] / cov["willing"]) if cov["willing"] else None,
+        },
+        "subsidies": _subsidies(db, county_code, start, end, year),
+        "generated_at": clock.now(),
+    }
+
+
+def _subsidies(db, county_code: str, start: dt.date, end: dt.date, year: dt.date) -> list[dict]:
+    from portal.scope import SYSTEM  # scope was checked by the caller
+
+    lines = subsidies.record_lines(db, SYSTEM, county_code=county_code, as_of=end)
+    period = subsidies.period_totals(lines, start, end)
+    to_date = subsidies.period_totals(lines, year, end)
+    period["training"] = subsidies.training_totals(db, county_code, start, end)
+    to_date["training"] = subsidies.training_totals(db, county_code, year, end)
+    out = []
+    for kind, label in subsidies.KINDS.items():
+        p, t = period[kind], to_date[kind]
+        out.append(
+            {
+                "kind": kind,
+                "label": label,
+                "period": _compact(p),
+                "to_date": _compact(t),
+                "documents": sorted(set(p["documents"]) | set(t["documents"])),
+            }
+        )
+    return out
+
+
+def _compact(total: dict) -> dict:
+    by_unit = total.get("by_unit") or {}
+    return {
+        "persons": total["persons"],
+        "quantity": "、".join(f"{_num(v)}{u}" for u, v in by_unit.items()) or "0",
+        "amount": total["amount"],
+        "unpriced": total["unpriced"],
+        "text": subsidies.describe_total(total),
+    }
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def coverage_text(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def city_sum(figures: list[dict]) -> dict:
+    """Add the counties' figures up (counts only; amounts where priced)."""
+    campaigns = {}
+    for f in figures:
+        for c in f["campaigns"]:
+            acc = campaigns.setdefault(
+                c["code"],
+                {
+                    "code": c["code"],
+                    "name": c["name"],
+                    "trained_period": 0,
+                    "trained_to_date": 0,
+                    "sessions_period": 0,
+                    "sessions_to_date": 0,
+                },
+            )
+            for key in ("trained_period", "trained_to_date", "sessions_period", "sessions_to_date"):
+                acc[key] += c[key]
+    total = {
+        key: sum(f["total"][key] for f in figures)
+        for key in ("trained_period", "trained_to_date", "sessions_period", "sessions_to_date")
+    }
+    willing = sum(f["coverage"]["willing"] for f in figures)
+    trained = sum(f["coverage"]["trained_willing"] for f in figures)
+    subs = []
+    for i, (kind, label) in enumerate(subsidies.KINDS.items()):
+        entry = {"kind": kind, "label": label, "documents": []}
+        for part in ("period", "to_date"):
+            items = [f["subsidies"][i][part] for f in figures]
+            amount = sum(x["amount"] for x in items)
+            unpriced = sum(x["unpriced"] for x in items)
+            text = f"{amount}元" if amount else ""
+            if unpriced:
+                text = (text + "；" if text else "") + "部分项目按文件规定标准执行（见各县）"
+            entry[part] = {
+                "persons": sum(x["persons"] for x in items),
+                "quantity": "—",
+                "amount": amount,
+                "unpriced": unpriced,
+                "text": text or "0元",
+            }
+        subs.append(entry)
+    return {
+        "county_code": catalogue.plan()["city"]["code"],
+        "county": "全市合计",
+        "campaigns": list(campaigns.values()),
+        "total": total,
+        "coverage": {
+            "willing": willing,
+            "trained_willing": trained,
+            "rate": trained / willing if willing else None,
+        },
+        "subsidies": subs,
+    }
