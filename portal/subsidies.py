@@ -532,3 +532,30 @@ def training_totals(
             continue
         add_to_total(total, line, persons=r["n"])
     return total
+
+
+LINE_HEADERS = ["补贴项目", "姓名", "身份证号", "日期", "数量", "单位", "金额", "是否计入",
+                "说明", "依据规定", "文件编号"]  # fmt: skip
+
+
+def line_rows(db: sqlite_utils.Database, actor: Actor, lines: list[Line]) -> list[list]:
+    """Lines as table rows with the worker's name and ID (masked unless the role needs it)."""
+    from portal import idnumber
+
+    ids = sorted({ln.worker_id for ln in lines})
+    people = {}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        marks = ", ".join("?" for _ in part)
+        for w in db.query(f"SELECT id, name, id_number FROM workers WHERE id IN ({marks})", part):
+            people[w["id"]] = w
+    rows = []
+    for ln in lines:
+        w = people.get(ln.worker_id, {"name": "", "id_number": ""})
+        number = w["id_number"] if actor.sees_full_id else idnumber.mask(w["id_number"])
+        quantity = int(ln.quantity) if float(ln.quantity).is_integer() else ln.quantity
+        rows.append(
+            [ln.kind_label, w["name"], number, ln.on.isoformat(), quantity, ln.unit,
+             ln.amount_text, "是" if ln.counts else "否", ln.note, ln.rule, ln.document]
+        )  # fmt: skip
+    return rows

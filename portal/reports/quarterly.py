@@ -82,9 +82,31 @@ def view(db: sqlite_utils.Database, actor: Actor, county: str, quarter: str) -> 
     }
     for field in FIELDS:
         out[field] = row[field] if row else ""
-    for field in ("submitted_at", "submitted_by", "reopened_at", "reopened_by", "reopen_reason"):
+    for field in ("submitted_at", "submitted_by"):
         out[field] = row[field] if row else None
+    out.update(last_reopen(db, row["id"]) if row else _NO_REOPEN)
     return out
+
+
+_NO_REOPEN = {"reopened_at": None, "reopened_by": None, "reopen_reason": None}
+
+
+def last_reopen(db: sqlite_utils.Database, report_id: int) -> dict:
+    """Who reopened the report last, when and why (kept in the audit log: the table has no
+    columns for it, and the log already holds every reopen)."""
+    row = one(
+        db,
+        "SELECT at, actor, after_json FROM audit_log WHERE entity = 'quarterly_reports' "
+        "AND entity_id = ? AND action = 'reopen' ORDER BY id DESC LIMIT 1",
+        [str(report_id)],
+    )
+    if row is None:
+        return dict(_NO_REOPEN)
+    return {
+        "reopened_at": row["at"],
+        "reopened_by": row["actor"],
+        "reopen_reason": json.loads(row["after_json"]).get("reason"),
+    }
 
 
 def _check_writer(actor: Actor, code: str) -> None:
@@ -182,14 +204,7 @@ def reopen(db: sqlite_utils.Database, actor: Actor, county: str, quarter: str, r
             db,
             "quarterly_reports",
             row["id"],
-            {
-                "status": "draft",
-                "reopened_at": now,
-                "reopened_by": actor.username,
-                "reopen_reason": reason,
-                "updated_at": now,
-                "updated_by": actor.username,
-            },
+            {"status": "draft", "updated_at": now, "updated_by": actor.username},
         )
         audit.record(
             db, actor.username, "reopen", "quarterly_reports", row["id"],

@@ -122,15 +122,11 @@ class _Sheet:
 
 def _figures_rows(sheet: _Sheet, f: dict) -> None:
     sheet.row("一、培训人数和举办班次（按活动）", bold=True)
-    sheet.row(
-        "培训活动", "本期培训人数", "本年累计培训人数", "本期举办班次", "本年累计班次", bold=True
-    )
-    for c in f["campaigns"]:
-        sheet.row(c["name"], c["trained_period"], c["trained_to_date"], c["sessions_period"],
-                  c["sessions_to_date"])  # fmt: skip
-    t = f["total"]
-    sheet.row("合计（同一人只算一次）", t["trained_period"], t["trained_to_date"],
-              t["sessions_period"], t["sessions_to_date"], bold=True)  # fmt: skip
+    sheet.row(*CAMPAIGN_HEADERS, bold=True)
+    rows = campaign_rows(f)
+    for row in rows[:-1]:
+        sheet.row(*row)
+    sheet.row(*rows[-1], bold=True)
     sheet.blank()
     sheet.row("二、培训覆盖", bold=True)
     sheet.row("有培训意愿的建档立卡贫困劳动力", "截至期末已培训", "覆盖率", bold=True)
@@ -138,12 +134,9 @@ def _figures_rows(sheet: _Sheet, f: dict) -> None:
     sheet.row(cov["willing"], cov["trained_willing"], figures.coverage_text(cov["rate"]))
     sheet.blank()
     sheet.row("三、补贴", bold=True)
-    sheet.row("补贴项目", "本期人数", "本期数量", "本期金额", "本年累计人数", "本年累计金额",
-              "依据", bold=True)  # fmt: skip
-    for s in f["subsidies"]:
-        p, y = s["period"], s["to_date"]
-        sheet.row(s["label"], p["persons"], p["quantity"], p["text"], y["persons"], y["text"],
-                  "；".join(s["documents"]), wrap=True)  # fmt: skip
+    sheet.row(*SUBSIDY_HEADERS, bold=True)
+    for row in subsidy_rows(f):
+        sheet.row(*row, wrap=True)
 
 
 def _notes(sheet: _Sheet, extra=()) -> None:
@@ -194,13 +187,9 @@ def city_xlsx(o: dict, target=None) -> bytes | None:
     sheet = _Sheet(wb, "全市汇总", widths=(16, 14, 20, 14, 14, 14, 12))
     sheet.row(f"绥化市技能扶贫培训进展情况汇总（{o['label']}）", size=14)
     sheet.row(monthly.LATE_RULE + f"报送截止日：{o['due']}")
-    sheet.row("县（市、区）", "状态", "提交时间", "本月培训人数", "本年累计", "本月班次", "覆盖率",
-              bold=True)  # fmt: skip
-    for r in o["rows"]:
-        f = r["figures"]
-        sheet.row(r["county"], _city_status(r), (r["submitted_at"] or "").replace("T", " "),
-                  f["total"]["trained_period"], f["total"]["trained_to_date"],
-                  f["total"]["sessions_period"], figures.coverage_text(f["coverage"]["rate"]))  # fmt: skip
+    sheet.row(*CITY_HEADERS, bold=True)
+    for row in city_rows(o):
+        sheet.row(*row)
     sheet.blank()
     sheet.row("全市合计", bold=True)
     _figures_rows(sheet, o["sum"])
@@ -231,3 +220,56 @@ def write(kind: str, r: dict, out: Path) -> Path:
 
         raise UserError(f"输出文件“{out.name}”的扩展名应为 .xlsx 或 .pdf。")
     return out
+
+
+CAMPAIGN_HEADERS = ["培训活动", "本期培训人数", "本年累计培训人数", "本期举办班次", "本年累计班次"]
+SUBSIDY_HEADERS = [
+    "补贴项目",
+    "本期人数",
+    "本期数量",
+    "本期金额",
+    "本年累计人数",
+    "本年累计金额",
+    "依据",
+]
+
+
+def campaign_rows(f: dict) -> list[list]:
+    rows = [
+        [c["name"], c["trained_period"], c["trained_to_date"], c["sessions_period"],
+         c["sessions_to_date"]]
+        for c in f["campaigns"]
+    ]  # fmt: skip
+    t = f["total"]
+    rows.append(["合计（同一人只算一次）", t["trained_period"], t["trained_to_date"],
+                 t["sessions_period"], t["sessions_to_date"]])  # fmt: skip
+    return rows
+
+
+def subsidy_rows(f: dict) -> list[list]:
+    return [
+        [s["label"], s["period"]["persons"], s["period"]["quantity"], s["period"]["text"],
+         s["to_date"]["persons"], s["to_date"]["text"], "；".join(s["documents"])]
+        for s in f["subsidies"]
+    ]  # fmt: skip
+
+
+def city_rows(o: dict) -> list[list]:
+    return [
+        [r["county"], _city_status(r), (r["submitted_at"] or "").replace("T", " "),
+         r["figures"]["total"]["trained_period"], r["figures"]["total"]["trained_to_date"],
+         r["figures"]["total"]["sessions_period"],
+         figures.coverage_text(r["figures"]["coverage"]["rate"])]
+        for r in o["rows"]
+    ]  # fmt: skip
+
+
+CITY_HEADERS = [
+    "县（市、区）",
+    "状态",
+    "提交时间",
+    "本月培训人数",
+    "本年累计",
+    "本月班次",
+    "覆盖率",
+]
