@@ -191,26 +191,31 @@ def work_training_lines(placements: list[dict], as_of: dt.date) -> list[Line]:
     lines, used = [], defaultdict(int)
     for p in sorted(placements, key=lambda r: (r["worker_id"], str(r["start_date"]), r["id"])):
         start, last = _date(p["start_date"]), _date(p["end_date"])
-        months = placement_months(start, last, as_of)
-        cap_rate = _rate_or_none("work_training", start)
+        cap_rate = _rate_or_none("work_training", start) or _rate_or_none("work_training", as_of)
         if cap_rate is None:
             lines.append(
                 _no_rate("work_training", p["id"], p["worker_id"], p["county_code"], start,
-                         len(months), "月", "work_training")
+                         0, "月", "work_training")
             )  # fmt: skip
             continue
         cap = cap_rate.max_months or 6
+        # months completed before any rate was in force (before the plan) do not count
+        in_force = {
+            d: _rate_or_none("work_training", d) for d in placement_months(start, last, as_of)
+        }
+        before_plan = sum(1 for r in in_force.values() if r is None)
+        months = [d for d, r in in_force.items() if r is not None]
         room = max(0, cap - used[p["worker_id"]])
         counted = months[:room]
         dropped = len(months) - len(counted)
-        notes = []
+        notes = [f"政策施行前的{before_plan}个月不计"] if before_plan else []
         if dropped:
             notes.append(f"以工代训补贴最长{cap}个月，另有{dropped}个月不计")
         if not p.get("registered", 1):
             notes.append(NOT_REGISTERED)
         amount, text, parts = 0, cap_rate.describe_amount(), []
         for day in counted:
-            r = _rate_or_none("work_training", day) or cap_rate
+            r = in_force[day]
             parts.append((day, r.amount))
             amount = None if r.amount is None or amount is None else amount + r.amount
         if amount is not None and counted:

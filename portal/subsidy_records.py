@@ -168,7 +168,7 @@ def _check_dates(table: Table, row: dict) -> None:
 def _check_work_training_cap(db, row: dict, worker_id: int, exclude_id: int | None, today) -> None:
     """Refuse a placement longer than the cap, or one that takes the worker past it."""
     start = dt.date.fromisoformat(row["start_date"])
-    cap = catalogue.rate("work_training", on=start).max_months or 6
+    cap = catalogue.rate("work_training", on=max(start, today)).max_months or 6
     limit = add_months(start, cap) - dt.timedelta(days=1)
     if row.get("end_date") and row["end_date"] > limit.isoformat():
         raise UserError(
