@@ -100,8 +100,7 @@ class _Sheet:
     """Rows appended one by one, each value made safe; bold for titles and headers."""
 
     def __init__(self, wb: Workbook, title: str, widths=(28, 14, 16, 14, 14, 16, 40)):
-        self.ws = wb.active if wb.active.max_row == 1 and not wb.active["A1"].value else None
-        self.ws = self.ws or wb.create_sheet()
+        self.ws = wb.active  # one sheet per workbook
         self.ws.title = title[:31]
         for i, w in enumerate(widths):
             self.ws.column_dimensions[chr(ord("A") + i)].width = w
@@ -225,10 +224,10 @@ def write(kind: str, r: dict, out: Path) -> Path:
 CAMPAIGN_HEADERS = ["培训活动", "本期培训人数", "本年累计培训人数", "本期举办班次", "本年累计班次"]
 SUBSIDY_HEADERS = [
     "补贴项目",
-    "本期人数",
+    "本期人次",
     "本期数量",
     "本期金额",
-    "本年累计人数",
+    "本年累计人次",
     "本年累计金额",
     "依据",
 ]
