@@ -105,11 +105,26 @@ def _date(value) -> dt.date | None:
 # --- pricing -------------------------------------------------------------------------------
 
 
+_memo: dict = {"source": None, "picked": {}}
+
+
 def _rate_or_none(key: str, on: dt.date):
-    try:
-        return catalogue.rate(key, on=on)
-    except UserError:
-        return None
+    """``catalogue.rate`` or None, remembered per (key, date).
+
+    A city's report prices tens of thousands of events and ``catalogue.rate`` rebuilds the
+    rate list on every call. The memo is dropped whenever the catalogue reloads rates.yml
+    (it holds the loaded object, so a reload is always seen).
+    """
+    source = catalogue._load("rates.yml")
+    if _memo["source"] is not source:
+        _memo.update(source=source, picked={})
+    picked = _memo["picked"]
+    if (key, on) not in picked:
+        try:
+            picked[(key, on)] = catalogue.rate(key, on=on)
+        except UserError:
+            picked[(key, on)] = None
+    return picked[(key, on)]
 
 
 def basis(rate) -> str:
@@ -505,37 +520,27 @@ def period_totals(lines: list[Line], start: dt.date, end: dt.date) -> dict[str, 
     return totals
 
 
-def training_totals(
-    db: sqlite_utils.Database, county_code: str, start: dt.date, end: dt.date
-) -> dict:
-    """Training subsidy of a county's registered workers for sessions ending in [start, end].
+def training_total(groups) -> dict:
+    """Training subsidy total from completed enrolments grouped by session.
 
-    Grouped by session in SQL (a city has hundreds of thousands of enrolments); each
-    session is priced once with the rate in force on its last day.
+    ``groups`` yields (category, class_hours, start, end, persons) per session: a city has
+    hundreds of thousands of enrolments, so each session is priced once, with the entry in
+    force on its last day, for all its registered completers.
     """
     total = empty_total("training")
-    rows = db.query(
-        "SELECT c.category, s.class_hours, s.start_date, s.end_date, COUNT(*) AS n "
-        "FROM workers w JOIN enrolments e ON e.worker_id = w.id AND e.status = 'completed' "
-        "JOIN sessions s ON s.id = e.session_id JOIN courses c ON c.code = s.course_code "
-        "WHERE w.county_code = ? AND w.registered = 1 AND s.end_date BETWEEN ? AND ? "
-        "GROUP BY s.id",
-        [county_code, start.isoformat(), end.isoformat()],
-    )
-    for r in rows:
+    for category, hours, start, end, persons in groups:
         line = training_line(
             record_id=0,
             worker_id=0,
-            county_code=county_code,
-            category=r["category"],
-            class_hours=r["class_hours"],
-            start=_date(r["start_date"]),
-            end=_date(r["end_date"]),
-            persons=r["n"],
+            county_code="",
+            category=category,
+            class_hours=hours,
+            start=_date(start),
+            end=_date(end),
+            persons=persons,
         )
-        if line is None or not line.counts:
-            continue
-        add_to_total(total, line, persons=r["n"])
+        if line is not None and line.counts:
+            add_to_total(total, line, persons=persons)
     return total
 
 

@@ -16,6 +16,7 @@ The result is plain JSON-able data: it is what a submitted report freezes.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 
 import sqlite_utils
 
@@ -32,19 +33,17 @@ DEFINITIONS = [
     "未定标准的项目只统计课时、天数、月数，金额按所列文件规定标准执行。",
 ]
 
-_TRAINED_COUNTS = """
-       COUNT(DISTINCT CASE WHEN s.end_date >= :start THEN e.worker_id END) AS trained_period,
-       COUNT(DISTINCT e.worker_id) AS trained_to_date
+# One scan of the county's completed enrolments feeds the trained counts, the coverage and
+# the training subsidy (a county has tens of thousands of them at city scale).
+_COMPLETED = """
+SELECT e.worker_id, w.wants_training, c.campaign_code, c.category,
+       s.id, s.start_date, s.end_date, s.class_hours
 FROM workers w
 JOIN enrolments e ON e.worker_id = w.id AND e.status = 'completed'
 JOIN sessions s ON s.id = e.session_id
 JOIN courses c ON c.code = s.course_code
-WHERE w.county_code = :county AND w.registered = 1 AND s.end_date BETWEEN :year AND :end
+WHERE w.county_code = :county AND w.registered = 1 AND s.end_date <= :end
 """
-_TRAINED_BY_CAMPAIGN = (
-    "SELECT c.campaign_code AS campaign," + _TRAINED_COUNTS + "GROUP BY c.campaign_code"
-)
-_TRAINED_TOTAL = "SELECT" + _TRAINED_COUNTS
 
 _SESSIONS = """
 SELECT c.campaign_code AS campaign,
@@ -55,14 +54,9 @@ WHERE s.county_code = :county AND s.status = 'completed' AND s.end_date BETWEEN 
 GROUP BY c.campaign_code
 """
 
-_COVERAGE = """
-SELECT COUNT(*) AS willing,
-       COALESCE(SUM(EXISTS (
-           SELECT 1 FROM enrolments e JOIN sessions s ON s.id = e.session_id
-           WHERE e.worker_id = w.id AND e.status = 'completed' AND s.end_date <= :end
-       )), 0) AS trained_willing
-FROM workers w
-WHERE w.county_code = :county AND w.wants_training = 'yes' AND w.registered = 1
+_WILLING = """
+SELECT COUNT(*) FROM workers
+WHERE county_code = :county AND wants_training = 'yes' AND registered = 1
 """
 
 
@@ -85,23 +79,23 @@ def period_figures(
         "end": end.isoformat(),
         "year": year.isoformat(),
     }
-    trained = {r["campaign"]: r for r in db.query(_TRAINED_BY_CAMPAIGN, params)}
-    total = next(iter(db.query(_TRAINED_TOTAL, params)))
+    scan = _scan(db, params)
     sessions = {r["campaign"]: r for r in db.query(_SESSIONS, params)}
     campaigns = []
     for c in catalogue.campaigns():
-        t, s = trained.get(c["code"], {}), sessions.get(c["code"], {})
+        s = sessions.get(c["code"], {})
         campaigns.append(
             {
                 "code": c["code"],
                 "name": c["name"],
-                "trained_period": t.get("trained_period", 0),
-                "trained_to_date": t.get("trained_to_date", 0),
+                "trained_period": len(scan["period"].get(c["code"], ())),
+                "trained_to_date": len(scan["year"].get(c["code"], ())),
                 "sessions_period": s.get("sessions_period") or 0,
                 "sessions_to_date": s.get("sessions_to_date", 0),
             }
         )
-    cov = next(iter(db.query(_COVERAGE, params)))
+    willing = db.execute(_WILLING, params).fetchone()[0]
+    trained_willing = len(scan["trained_willing"])
     return {
         "county_code": county_code,
         "county": county["name"],
@@ -111,29 +105,56 @@ def period_figures(
         "year_start": year.isoformat(),
         "campaigns": campaigns,
         "total": {
-            "trained_period": total["trained_period"],
-            "trained_to_date": total["trained_to_date"],
+            "trained_period": len(set().union(*scan["period"].values())),
+            "trained_to_date": len(set().union(*scan["year"].values())),
             "sessions_period": sum(c["sessions_period"] for c in campaigns),
             "sessions_to_date": sum(c["sessions_to_date"] for c in campaigns),
         },
         "coverage": {
-            "willing": cov["willing"],
-            "trained_willing": cov["trained_willing"],
-            "rate": (cov["trained_willing"] / cov["willing"]) if cov["willing"] else None,
+            "willing": willing,
+            "trained_willing": trained_willing,
+            "rate": trained_willing / willing if willing else None,
         },
-        "subsidies": _subsidies(db, county_code, start, end, year),
+        "subsidies": _subsidies(db, county_code, start, end, year, scan),
         "generated_at": clock.now(),
     }
 
 
-def _subsidies(db, county_code: str, start: dt.date, end: dt.date, year: dt.date) -> list[dict]:
+def _scan(db, params: dict) -> dict:
+    """Trained workers per campaign (period, year to date), willing workers trained by the
+    end, and per-session completer counts for the training subsidy, from one query."""
+    period, year, trained_willing = defaultdict(set), defaultdict(set), set()
+    session_period, session_year, info = Counter(), Counter(), {}
+    for worker, wants, campaign, category, sid, first, last, hours in db.execute(
+        _COMPLETED, params
+    ):
+        if wants == "yes":
+            trained_willing.add(worker)
+        if last < params["year"]:
+            continue
+        year[campaign].add(worker)
+        session_year[sid] += 1
+        info[sid] = (category, hours, first, last)
+        if last >= params["start"]:
+            period[campaign].add(worker)
+            session_period[sid] += 1
+    return {
+        "period": period,
+        "year": year,
+        "trained_willing": trained_willing,
+        "training_period": [(*info[sid], n) for sid, n in session_period.items()],
+        "training_year": [(*info[sid], n) for sid, n in session_year.items()],
+    }
+
+
+def _subsidies(db, county_code, start: dt.date, end: dt.date, year: dt.date, scan) -> list[dict]:
     from portal.scope import SYSTEM  # scope was checked by the caller
 
     lines = subsidies.record_lines(db, SYSTEM, county_code=county_code, as_of=end)
     period = subsidies.period_totals(lines, start, end)
     to_date = subsidies.period_totals(lines, year, end)
-    period["training"] = subsidies.training_totals(db, county_code, start, end)
-    to_date["training"] = subsidies.training_totals(db, county_code, year, end)
+    period["training"] = subsidies.training_total(scan["training_period"])
+    to_date["training"] = subsidies.training_total(scan["training_year"])
     out = []
     for kind, label in subsidies.KINDS.items():
         p, t = period[kind], to_date[kind]
@@ -153,11 +174,19 @@ def _compact(total: dict) -> dict:
     by_unit = total.get("by_unit") or {}
     return {
         "persons": total["persons"],
-        "quantity": "、".join(f"{_num(v)}{u}" for u, v in by_unit.items()) or "0",
+        "quantity": "、".join(f"{_num(by_unit[u])}{u}" for u in sorted(by_unit, key=_unit_order))
+        or "0",
         "amount": total["amount"],
         "unpriced": total["unpriced"],
         "text": subsidies.describe_total(total),
     }
+
+
+UNITS = ("课时", "天", "月", "年", "户", "人")
+
+
+def _unit_order(unit: str) -> int:
+    return UNITS.index(unit) if unit in UNITS else len(UNITS)
 
 
 def _num(value: float) -> str:
