@@ -54,6 +54,8 @@ def test_subsidy_lines_show_rule_and_document(demo_db_path):
         "一次性创业补贴（个体经营）", "创业扶贫奖励补贴",
     }  # fmt: skip
     assert not df["身份证号"].str.contains(r"\*").any()  # county staff see full numbers
+    records = at.dataframe[1].value
+    assert list(records.columns)[:4] == ["编号", "姓名", "身份证号", "吸纳单位"]
     city = page("subsidies", kit.CITY)
     city_df = city.dataframe[0].value
     assert len(city_df) > len(df) and city_df["身份证号"].str.contains(r"\*").all()

@@ -73,7 +73,7 @@ def downloads(kind: str, r: dict, name: str, key: str) -> None:
     left.download_button(
         "下载 .xlsx", xlsx_fn[kind](r), file_name=f"{name}.xlsx", mime=XLSX, key=f"{key}_xlsx"
     )
-    pdf_key = f"{key}_pdf_bytes"
+    pdf_key = f"{key}_pdf_bytes_{name}_{r.get('status')}"  # a new file per report and state
     if right.button("生成 PDF", key=f"{key}_pdf_make"):
         st.session_state[pdf_key] = render.pdf(html_fn[kind](r))
     if st.session_state.get(pdf_key):
@@ -115,6 +115,7 @@ with tab_month:
     st.caption(
         monthly.LATE_RULE + f"{monthly.label(month)}月报的截止日：{monthly.due_date(month)}。"
     )
+    county = actor.county_code
     if actor.role == "city":
         overview = run_action(lambda: monthly.city_overview(db, actor, month))
         if overview:
@@ -132,8 +133,6 @@ with tab_month:
             st.subheader("查看或退回某县月报")
             names = [c["name"] for c in catalogue.counties()]
             county = st.selectbox("县（市、区）", names, key="m_county")
-    else:
-        county = actor.county_code
     r = run_action(lambda: monthly.view(db, actor, county, month))
     if r:
         st.subheader(render.monthly_title(r))
@@ -153,7 +152,17 @@ with tab_month:
 with tab_quarter:
     quarter = st.selectbox("季度", quarters(), key="q_quarter")
     if actor.role == "city":
-        st.dataframe(pd.DataFrame(quarterly.statuses(db, actor, quarter)), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    [r["county"], render.STATUS.get(r["status"], r["status"]),
+                     (r["submitted_at"] or "").replace("T", " "), r["submitted_by"] or ""]
+                    for r in quarterly.statuses(db, actor, quarter)
+                ],
+                columns=["县（市、区）", "状态", "提交时间", "提交人"],
+            ),
+            hide_index=True,
+        )  # fmt: skip
         names = [c["name"] for c in catalogue.counties()]
         qcounty = st.selectbox("县（市、区）", names, key="q_county")
     else:

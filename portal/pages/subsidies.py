@@ -124,8 +124,26 @@ with tab_records:
         shown.append(spec.end_field)
     if table == "startups":
         shown += ["kind", "operating", "first_time"]
+    labels = {
+        "id": "编号",
+        "worker_name": "姓名",
+        "id_number": "身份证号",
+        "kind": "创业类型",
+        "operating": "正常经营",
+        "first_time": "首次创业",
+        **{f: label for f, (label, _m, _r) in spec.text_fields.items()},
+        **subsidy_records.DATE_LABELS,
+    }
+    display = {
+        "kind": subsidy_records.STARTUP_KINDS.get,
+        "operating": lambda v: "是" if v else "否",
+        "first_time": lambda v: "是" if v else "否",
+    }
     st.dataframe(
-        pd.DataFrame([{k: r.get(k) for k in shown} for r in rows], columns=shown),
+        pd.DataFrame(
+            [[display.get(k, lambda v: v)(r.get(k)) for k in shown] for r in rows],
+            columns=[labels[k] for k in shown],
+        ),
         hide_index=True,
         width="stretch",
     )
