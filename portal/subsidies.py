@@ -105,25 +105,30 @@ def _date(value) -> dt.date | None:
 # --- pricing -------------------------------------------------------------------------------
 
 
-_memo: dict = {"source": None, "picked": {}}
+_memo: dict = {"source": None, "by_key": {}, "picked": {}}
 
 
 def _rate_or_none(key: str, on: dt.date):
-    """``catalogue.rate`` or None, remembered per (key, date).
+    """The entry for ``key`` in force on ``on`` (as ``catalogue.rate``), or None.
 
     A city's report prices tens of thousands of events and ``catalogue.rate`` rebuilds the
-    rate list on every call. The memo is dropped whenever the catalogue reloads rates.yml
-    (it holds the loaded object, so a reload is always seen).
+    rate list on every call, so the list is indexed once per load of rates.yml (the memo
+    holds the loaded object, so a reload is always seen) and each (key, date) remembered.
     """
     source = catalogue._load("rates.yml")
     if _memo["source"] is not source:
-        _memo.update(source=source, picked={})
+        by_key = defaultdict(list)
+        for r in catalogue.rates():
+            by_key[r.key].append(r)
+        _memo.update(source=source, by_key=by_key, picked={})
     picked = _memo["picked"]
     if (key, on) not in picked:
-        try:
-            picked[(key, on)] = catalogue.rate(key, on=on)
-        except UserError:
-            picked[(key, on)] = None
+        found = [
+            r
+            for r in _memo["by_key"].get(key, ())
+            if r.start <= on and (r.end is None or on <= r.end)
+        ]
+        picked[(key, on)] = max(found, key=lambda r: r.start) if found else None
     return picked[(key, on)]
 
 

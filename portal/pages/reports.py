@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from portal import catalogue  # noqa: E402
+from portal import catalogue, clock  # noqa: E402
 from portal.reports import figures, monthly, quarterly, render  # noqa: E402
 from portal.ui import connection, require_staff, run_action  # noqa: E402
 
@@ -104,6 +104,8 @@ def reopen_form(kind: str, county: str, period: str, key: str) -> None:
         reason = st.text_input("退回原因（必填，会记入日志）")
         if st.form_submit_button("退回给县里修改"):
             if run_action(lambda: module.reopen(db, actor, county, period, reason) or True):
+                for stale in [k for k in st.session_state if str(k).startswith("overview_")]:
+                    del st.session_state[stale]
                 st.success("已退回，县里可以修改后重新提交。")
                 st.rerun()
 
@@ -117,8 +119,15 @@ with tab_month:
     )
     county = actor.county_code
     if actor.role == "city":
-        overview = run_action(lambda: monthly.city_overview(db, actor, month))
+        # The city's figures take seconds at full scale: kept for the session until 刷新.
+        cache_key = f"overview_{month}"
+        if st.button("刷新全市数字", key="m_refresh") or cache_key not in st.session_state:
+            st.session_state[cache_key] = run_action(
+                lambda: {**monthly.city_overview(db, actor, month), "at": clock.now()}
+            )
+        overview = st.session_state[cache_key]
         if overview:
+            st.caption(f"以下为 {overview['at'].replace('T', ' ')} 的数字，点“刷新全市数字”更新。")
             st.subheader("各县（市、区）报送情况")
             if overview["late"]:
                 st.warning("逾期未提交：" + "、".join(overview["late"]))

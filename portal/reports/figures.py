@@ -33,30 +33,31 @@ DEFINITIONS = [
     "未定标准的项目只统计课时、天数、月数，金额按所列文件规定标准执行。",
 ]
 
-# One scan of the county's completed enrolments feeds the trained counts, the coverage and
-# the training subsidy (a county has tens of thousands of them at city scale).
+# One scan of the completed enrolments (of one county, or of the whole city) feeds the
+# trained counts, the coverage and the training subsidy: tens of thousands of rows per county.
 _COMPLETED = """
-SELECT e.worker_id, w.wants_training, c.campaign_code, c.category,
+SELECT w.county_code, e.worker_id, w.wants_training, c.campaign_code, c.category,
        s.id, s.start_date, s.end_date, s.class_hours
 FROM workers w
 JOIN enrolments e ON e.worker_id = w.id AND e.status = 'completed'
 JOIN sessions s ON s.id = e.session_id
 JOIN courses c ON c.code = s.course_code
-WHERE w.county_code = :county AND w.registered = 1 AND s.end_date <= :end
+WHERE {where} AND w.registered = 1 AND s.end_date <= :end
 """
 
 _SESSIONS = """
-SELECT c.campaign_code AS campaign,
+SELECT s.county_code, c.campaign_code AS campaign,
        SUM(s.end_date >= :start) AS sessions_period,
        COUNT(*) AS sessions_to_date
 FROM sessions s JOIN courses c ON c.code = s.course_code
-WHERE s.county_code = :county AND s.status = 'completed' AND s.end_date BETWEEN :year AND :end
-GROUP BY c.campaign_code
+WHERE {where} AND s.status = 'completed' AND s.end_date BETWEEN :year AND :end
+GROUP BY s.county_code, c.campaign_code
 """
 
 _WILLING = """
-SELECT COUNT(*) FROM workers
-WHERE county_code = :county AND wants_training = 'yes' AND registered = 1
+SELECT county_code, COUNT(*) AS n FROM workers
+WHERE {where} AND wants_training = 'yes' AND registered = 1
+GROUP BY county_code
 """
 
 
@@ -70,91 +71,128 @@ def period_figures(
     label: str = "",
 ) -> dict:
     """All figures of one county's report for the period [start, end]."""
-    actor.check_county(county_code)
-    county = catalogue.county(county_code)
+    return counties_figures(db, actor, [county_code], start, end, label=label)[county_code]
+
+
+def counties_figures(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    county_codes: list[str],
+    start: dt.date,
+    end: dt.date,
+    *,
+    label: str = "",
+) -> dict[str, dict]:
+    """The figures of several counties at once (one pass over the data, not one per county)."""
+    for code in county_codes:
+        actor.check_county(code)
     year = dt.date(end.year, 1, 1)
-    params = {
-        "county": county_code,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "year": year.isoformat(),
-    }
-    scan = _scan(db, params)
-    sessions = {r["campaign"]: r for r in db.query(_SESSIONS, params)}
-    campaigns = []
-    for c in catalogue.campaigns():
-        s = sessions.get(c["code"], {})
-        campaigns.append(
-            {
-                "code": c["code"],
-                "name": c["name"],
-                "trained_period": len(scan["period"].get(c["code"], ())),
-                "trained_to_date": len(scan["year"].get(c["code"], ())),
-                "sessions_period": s.get("sessions_period") or 0,
-                "sessions_to_date": s.get("sessions_to_date", 0),
-            }
-        )
-    willing = db.execute(_WILLING, params).fetchone()[0]
-    trained_willing = len(scan["trained_willing"])
-    return {
-        "county_code": county_code,
-        "county": county["name"],
-        "label": label,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "year_start": year.isoformat(),
-        "campaigns": campaigns,
-        "total": {
-            "trained_period": len(set().union(*scan["period"].values())),
-            "trained_to_date": len(set().union(*scan["year"].values())),
-            "sessions_period": sum(c["sessions_period"] for c in campaigns),
-            "sessions_to_date": sum(c["sessions_to_date"] for c in campaigns),
-        },
-        "coverage": {
-            "willing": willing,
-            "trained_willing": trained_willing,
-            "rate": trained_willing / willing if willing else None,
-        },
-        "subsidies": _subsidies(db, county_code, start, end, year, scan),
-        "generated_at": clock.now(),
-    }
+    params = {"start": start.isoformat(), "end": end.isoformat(), "year": year.isoformat()}
+    if len(county_codes) == 1:
+        params["county"] = county_codes[0]
+        where = {"w": "w.county_code = :county", "s": "s.county_code = :county",
+                 "": "county_code = :county"}  # fmt: skip
+    else:
+        where = {"w": "1 = 1", "s": "1 = 1", "": "1 = 1"}
+    scans = _scan(db, _COMPLETED.format(where=where["w"]), params)
+    sessions = defaultdict(dict)
+    for r in db.query(_SESSIONS.format(where=where["s"]), params):
+        sessions[r["county_code"]][r["campaign"]] = r
+    willing = {r["county_code"]: r["n"] for r in db.query(_WILLING.format(where=where[""]), params)}
+    from portal.scope import SYSTEM  # scope was checked above
 
-
-def _scan(db, params: dict) -> dict:
-    """Trained workers per campaign (period, year to date), willing workers trained by the
-    end, and per-session completer counts for the training subsidy, from one query."""
-    period, year, trained_willing = defaultdict(set), defaultdict(set), set()
-    session_period, session_year, info = Counter(), Counter(), {}
-    for worker, wants, campaign, category, sid, first, last, hours in db.execute(
-        _COMPLETED, params
+    lines = defaultdict(list)
+    for line in subsidies.record_lines(
+        db, SYSTEM, county_code=county_codes[0] if len(county_codes) == 1 else None, as_of=end
     ):
+        lines[line.county_code].append(line)
+    out = {}
+    for code in county_codes:
+        scan = scans.get(code) or _empty_scan()
+        campaigns = []
+        for c in catalogue.campaigns():
+            s = sessions[code].get(c["code"], {})
+            campaigns.append(
+                {
+                    "code": c["code"],
+                    "name": c["name"],
+                    "trained_period": len(scan["period"].get(c["code"], ())),
+                    "trained_to_date": len(scan["year"].get(c["code"], ())),
+                    "sessions_period": s.get("sessions_period") or 0,
+                    "sessions_to_date": s.get("sessions_to_date", 0),
+                }
+            )
+        n_willing = willing.get(code, 0)
+        trained_willing = len(scan["trained_willing"])
+        out[code] = {
+            "county_code": code,
+            "county": catalogue.county(code)["name"],
+            "label": label,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "year_start": year.isoformat(),
+            "campaigns": campaigns,
+            "total": {
+                "trained_period": len(set().union(*scan["period"].values())),
+                "trained_to_date": len(set().union(*scan["year"].values())),
+                "sessions_period": sum(c["sessions_period"] for c in campaigns),
+                "sessions_to_date": sum(c["sessions_to_date"] for c in campaigns),
+            },
+            "coverage": {
+                "willing": n_willing,
+                "trained_willing": trained_willing,
+                "rate": trained_willing / n_willing if n_willing else None,
+            },
+            "subsidies": _subsidies(lines[code], start, end, year, scan),
+            "generated_at": clock.now(),
+        }
+    return out
+
+
+def _empty_scan() -> dict:
+    return {
+        "period": defaultdict(set),
+        "year": defaultdict(set),
+        "trained_willing": set(),
+        "session_period": Counter(),
+        "session_year": Counter(),
+        "info": {},
+    }
+
+
+def _scan(db, sql: str, params: dict) -> dict[str, dict]:
+    """Per county: trained workers per campaign (period, year to date), willing workers
+    trained by the end, and per-session completer counts for the training subsidy."""
+    scans: dict[str, dict] = {}
+    for county, worker, wants, campaign, category, sid, first, last, hours in db.execute(
+        sql, params
+    ):
+        scan = scans.get(county)
+        if scan is None:
+            scan = scans[county] = _empty_scan()
         if wants == "yes":
-            trained_willing.add(worker)
+            scan["trained_willing"].add(worker)
         if last < params["year"]:
             continue
-        year[campaign].add(worker)
-        session_year[sid] += 1
-        info[sid] = (category, hours, first, last)
+        scan["year"][campaign].add(worker)
+        scan["session_year"][sid] += 1
+        scan["info"][sid] = (category, hours, first, last)
         if last >= params["start"]:
-            period[campaign].add(worker)
-            session_period[sid] += 1
-    return {
-        "period": period,
-        "year": year,
-        "trained_willing": trained_willing,
-        "training_period": [(*info[sid], n) for sid, n in session_period.items()],
-        "training_year": [(*info[sid], n) for sid, n in session_year.items()],
-    }
+            scan["period"][campaign].add(worker)
+            scan["session_period"][sid] += 1
+    return scans
 
 
-def _subsidies(db, county_code, start: dt.date, end: dt.date, year: dt.date, scan) -> list[dict]:
-    from portal.scope import SYSTEM  # scope was checked by the caller
-
-    lines = subsidies.record_lines(db, SYSTEM, county_code=county_code, as_of=end)
+def _subsidies(lines, start: dt.date, end: dt.date, year: dt.date, scan) -> list[dict]:
     period = subsidies.period_totals(lines, start, end)
     to_date = subsidies.period_totals(lines, year, end)
-    period["training"] = subsidies.training_total(scan["training_period"])
-    to_date["training"] = subsidies.training_total(scan["training_year"])
+    info = scan["info"]
+    period["training"] = subsidies.training_total(
+        (*info[sid], n) for sid, n in scan["session_period"].items()
+    )
+    to_date["training"] = subsidies.training_total(
+        (*info[sid], n) for sid, n in scan["session_year"].items()
+    )
     out = []
     for kind, label in subsidies.KINDS.items():
         p, t = period[kind], to_date[kind]

@@ -81,8 +81,10 @@ def view(
     month: str,
     *,
     today: dt.date | None = None,
+    live: dict | None = None,
 ) -> dict:
-    """What a county's report for ``month`` shows: frozen figures if submitted, else live."""
+    """What a county's report for ``month`` shows: frozen figures if submitted, else live
+    (``live``: figures already worked out by the caller)."""
     code = _county_code(county)
     actor.check_county(code)
     month = month_key(month)
@@ -91,7 +93,7 @@ def view(
     if row and row["status"] == "submitted":
         data = json.loads(row["figures_json"])
     else:
-        data = figures.period_figures(db, actor, code, first, last, label=label(month))
+        data = live or figures.period_figures(db, actor, code, first, last, label=label(month))
     today = today or clock.today()
     return {
         "month": month,
@@ -204,7 +206,11 @@ def city_overview(
     if actor.role not in ("city", "system"):
         raise ScopeError("全市汇总仅供市劳动就业局查看。")
     today = today or clock.today()
-    rows = [view(db, actor, c["code"], month, today=today) for c in catalogue.counties()]
+    month = month_key(month)
+    first, last = parse_month(month)
+    codes = [c["code"] for c in catalogue.counties()]
+    live = figures.counties_figures(db, actor, codes, first, last, label=label(month))
+    rows = [view(db, actor, code, month, today=today, live=live[code]) for code in codes]
     return {
         "month": month_key(month),
         "label": label(month),
