@@ -295,6 +295,12 @@ def test_quarterly_hostile_text_is_escaped_in_pdf_and_xlsx(db, town, tmp_path):
             assert cell.data_type != "f", cell.coordinate
 
 
+def test_quarterly_text_too_long_is_refused_and_nothing_saved(db, town):
+    with pytest.raises(UserError, match="问题和建议太长了（5001个字），最多5000个字"):
+        quarterly.save(db, kit.WANGKUI, "望奎县", "2019-Q2", {"problems": "长" * 5001})
+    assert db.execute("SELECT COUNT(*) FROM quarterly_reports").fetchone()[0] == 0
+
+
 def test_quarterly_submit_needs_all_four_parts_and_locks(db, town):
     quarterly.save(db, kit.WANGKUI, "望奎县", "2019-Q2", {"progress": "已完成"})
     with pytest.raises(UserError, match="亮点经验、优秀典型、问题和建议"):
