@@ -234,8 +234,9 @@ def test_monthly_xlsx_cell_by_cell(db, town, tmp_path):
     assert values[sub + 1][:4] == ["培训补贴", 3, "9天", values[sub + 1][3]]
     assert values[sub + 1][3].startswith("按《绥化市就业补助资金管理和使用实施细则》")
     startup = next(v for v in values[sub:] if v[0] == "一次性创业补贴")
-    assert startup[:7] == ["一次性创业补贴", 1, "1户", "10000元", 1, "10000元",
-                           "绥人社发〔2019〕18号"]  # fmt: skip
+    assert startup == ["一次性创业补贴", 1, "1户", "10000元", 1, "1户", "10000元",
+                       "绥人社发〔2019〕18号"]  # fmt: skip
+    assert values[sub + 1][4:6] == [5, "160课时、9天"]
     assert any(v and str(v[0]).endswith(monthly.LATE_RULE) for v in values)
 
 

@@ -31,6 +31,8 @@ tr.sum td { font-weight: bold; }
 div.text { white-space: pre-wrap; overflow-wrap: anywhere; border: 0.6pt solid #999; padding: 4pt; }
 ol.notes { font-size: 9pt; }
 table { font-size: 9.5pt; }
+table.subsidies { table-layout: fixed; }
+table.subsidies td { overflow-wrap: anywhere; }
 """
 STATUS = {"draft": "未提交", "submitted": "已提交（已锁定）"}
 
@@ -99,7 +101,7 @@ def pdf(html: str, target=None) -> bytes | None:
 class _Sheet:
     """Rows appended one by one, each value made safe; bold for titles and headers."""
 
-    def __init__(self, wb: Workbook, title: str, widths=(28, 14, 16, 14, 14, 16, 40)):
+    def __init__(self, wb: Workbook, title: str, widths=(28, 14, 16, 14, 14, 16, 24, 40)):
         self.ws = wb.active  # one sheet per workbook
         self.ws.title = title[:31]
         for i, w in enumerate(widths):
@@ -147,7 +149,7 @@ def _notes(sheet: _Sheet, extra=()) -> None:
 
 def monthly_xlsx(r: dict, target=None) -> bytes | None:
     wb = Workbook()
-    sheet = _Sheet(wb, "月报")
+    sheet = _Sheet(wb, "月报", widths=(28, 14, 16, 14, 14, 16, 24, 40))
     f = r["figures"]
     sheet.row(monthly_title(r), size=14)
     sheet.row("填报单位", f"{r['county']}劳动就业部门")
@@ -223,14 +225,9 @@ def write(kind: str, r: dict, out: Path) -> Path:
 
 CAMPAIGN_HEADERS = ["培训活动", "本期培训人数", "本年累计培训人数", "本期举办班次", "本年累计班次"]
 SUBSIDY_HEADERS = [
-    "补贴项目",
-    "本期人次",
-    "本期数量",
-    "本期金额",
-    "本年累计人次",
-    "本年累计金额",
+    "补贴项目", "本期人次", "本期数量", "本期金额", "本年累计人次", "本年累计数量", "本年累计金额",
     "依据",
-]
+]  # fmt: skip
 
 
 def campaign_rows(f: dict) -> list[list]:
@@ -248,7 +245,8 @@ def campaign_rows(f: dict) -> list[list]:
 def subsidy_rows(f: dict) -> list[list]:
     return [
         [s["label"], s["period"]["persons"], s["period"]["quantity"], s["period"]["text"],
-         s["to_date"]["persons"], s["to_date"]["text"], "；".join(s["documents"])]
+         s["to_date"]["persons"], s["to_date"]["quantity"], s["to_date"]["text"],
+         "；".join(s["documents"])]
         for s in f["subsidies"]
     ]  # fmt: skip
 
