@@ -279,6 +279,7 @@ def serve(db_path, site_port, portal_port, host):
 
 
 # Commands of the other parts register here, one line each.
+cli.add_command(__import__("portal.cli_reports").cli_reports.report)
 
 
 if __name__ == "__main__":
