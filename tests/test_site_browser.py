@@ -155,3 +155,14 @@ def test_no_serious_accessibility_violations(page, base_url, site, path):
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == [], bad
+
+
+def test_print_layout_drops_navigation_and_the_form(page, base_url):
+    page.goto(base_url + "chaxun/index.html")
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['.md-header', '.md-sidebar--primary', '#checker-form'].map(
+            s => getComputedStyle(document.querySelector(s)).display)"""
+    )
+    assert hidden == ["none", "none", "none"]
+    assert page.locator("article").is_visible()

@@ -346,6 +346,7 @@ def test_broken_link_fails_the_build_and_keeps_the_old_site(tmp_path, monkeypatc
     with pytest.raises(UserError, match="meiyou"):
         build_site(db, out=out, work=tmp_path / "work")
     assert (out / "old.html").read_text(encoding="utf-8") == "旧网站"
+    assert not (tmp_path / "site.building").exists()
 
 
 def test_linkcheck_finds_broken_links_and_external_assets(tmp_path):

@@ -64,8 +64,12 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
     staging = out.with_name(out.name + ".building")
     if staging.exists():
         shutil.rmtree(staging)
-    mkdocs_run.run(docs, staging, nav.build(policy_list, campaign_list, timetable_nav), strict)
-    linkcheck.check(staging)
+    try:
+        mkdocs_run.run(docs, staging, nav.build(policy_list, campaign_list, timetable_nav), strict)
+        linkcheck.check(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     _swap(staging, out)
 
     html_pages = list(out.rglob("*.html"))
