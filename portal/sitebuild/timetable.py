@@ -7,9 +7,11 @@ contact phone and places left. Never a trainer's or worker's name; enrolments on
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 from portal import catalogue
+from portal.errors import UserError
 from portal.sitebuild import render
 
 PUBLISHED = """
@@ -51,6 +53,10 @@ def write(docs: Path, env, context: dict, sessions: list[dict]) -> dict:
         townships = []
         township_pages = []
         for tcode, group in itertools.groupby(mine, lambda s: s["township_code"]):
+            if not re.fullmatch(r"\d{6,15}", str(tcode)):
+                raise UserError(
+                    f"乡镇代码“{render.clean(tcode)}”不是数字代码，不能生成时间表页面。"
+                )
             group = sorted(group, key=lambda s: (s["start_date"], s["daily_start"], s["id"]))
             name = group[0]["township"]
             townships.append({"code": tcode, "name": name, "n": len(group)})
