@@ -371,3 +371,19 @@ def test_linkcheck_finds_broken_links_and_external_assets(tmp_path):
     with pytest.raises(UserError) as err:
         linkcheck.check(tmp_path)
     assert "nope.html" in str(err.value) and "cdn.example.com" in str(err.value)
+
+
+def test_navigation_keeps_a_new_hand_written_page():
+    from portal.sitebuild import nav
+
+    tree = nav.build(
+        ["index.md", "wenti/index.md", "gonggao/index.md"],
+        ["zhengce/a.md"],
+        ["huodong/b.md"],
+        {
+            "index": "shijianbiao/index.md",
+            "counties": [("望奎县", ["shijianbiao/231221/index.md"])],
+        },
+    )
+    assert tree[-1] == "gonggao/index.md"
+    assert sum(1 for item in tree if item == "wenti/index.md") == 0  # listed once, in its place

@@ -51,7 +51,7 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
 
     is_demo = demo.is_demo(db)
     context = site_context(clock.today(), is_demo)
-    content_pages.copy_content(docs, context)
+    written = content_pages.copy_content(docs, context)
     env = render.environment(docs)
     sessions = timetable.published_sessions(db)
     policy_list = policy_pages.write(docs, env, context)
@@ -65,7 +65,9 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
     if staging.exists():
         shutil.rmtree(staging)
     try:
-        mkdocs_run.run(docs, staging, nav.build(policy_list, campaign_list, timetable_nav), strict)
+        mkdocs_run.run(
+            docs, staging, nav.build(written, policy_list, campaign_list, timetable_nav), strict
+        )
         linkcheck.check(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
