@@ -278,8 +278,12 @@ def serve(db_path, site_port, portal_port, host):
     click.echo("已停止。")
 
 
-# Commands of the other parts register here, one line each.
-cli.add_command(__import__("portal.cli_reports").cli_reports.report)
+# Commands of the other parts, each defined in its own module.
+from portal.cli_reports import report  # noqa: E402
+from portal.cli_site import site  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(site)
 
 
 if __name__ == "__main__":
