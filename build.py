@@ -250,6 +250,7 @@ def serve(db_path, site_port, portal_port, host):
                 "false",
             ],
             env=env,
+            cwd=ROOT,  # .streamlit/config.toml is read from the working directory
         )
     )
     click.echo(f"管理平台：http://{host}:{portal_port}/")
@@ -277,8 +278,14 @@ def serve(db_path, site_port, portal_port, host):
     click.echo("已停止。")
 
 
-# Commands of the other parts register here, one line each.
-cli.add_command(__import__("portal.ledger.cli").ledger.cli.import_ledger_command)
+# Commands of the other parts, each defined in its own module.
+from portal.cli_reports import report  # noqa: E402
+from portal.cli_site import site  # noqa: E402
+from portal.ledger.cli import import_ledger_command  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(site)
+cli.add_command(import_ledger_command)
 
 
 if __name__ == "__main__":

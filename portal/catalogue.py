@@ -48,7 +48,8 @@ def census_period() -> tuple[dt.date, dt.date]:
 
 
 def campaigns() -> list[dict]:
-    return sorted(_load("campaigns.yml"), key=lambda c: c["number"])
+    rows = [{**c, "summary": fill(c["summary"])} for c in _load("campaigns.yml")]
+    return sorted(rows, key=lambda c: c["number"])
 
 
 def campaign(code: str) -> dict:
@@ -148,6 +149,36 @@ def _rate(entry: dict) -> Rate:
         paid_to=entry.get("paid_to"),
         by_document=tuple(entry.get("by_document") or ()),
     )
+
+
+def fill(text: str, on: dt.date | None = None) -> str:
+    """Put the amounts and limits of rates.yml into prose that names them.
+
+    ``{startup_loan}`` -> 15万元, ``{work_training_months}`` -> 6, ``{employer_reward_years}`` -> 1:
+    so that a sentence on the site or a card can never disagree with the rate it talks about.
+    """
+    if "{" not in text:
+        return text
+    values: dict[str, str] = {}
+    for key in {r.key for r in rates()}:
+        try:
+            r = rate(key, on)
+        except UserError:
+            continue
+        money = r.amount if r.amount is not None else r.cap
+        if money is not None:
+            values[key] = yuan(money)
+        months = r.min_months or r.max_months
+        if months:
+            values[f"{key}_months"] = str(months)
+            if months % 12 == 0:
+                values[f"{key}_years"] = str(months // 12)
+    try:
+        return text.format_map(values)
+    except (KeyError, ValueError) as exc:
+        raise UserError(
+            f"文字里引用了不存在的补贴标准 {exc}，请检查 content/data 下的文件。"
+        ) from exc
 
 
 def rates() -> list[Rate]:

@@ -34,7 +34,7 @@ PAGES = [
     PageSpec("subsidies.py", "补贴", ":material/payments:", STAFF),
     PageSpec("packs.py", "政策包打印", ":material/print:", STAFF),
     PageSpec("reports.py", "月报", ":material/summarize:", STAFF),
-    PageSpec("accounts.py", "账户与日志", ":material/manage_accounts:", STAFF),
+    PageSpec("accounts.py", "账户与日志", ":material/manage_accounts:", ("city",)),
 ]
 
 

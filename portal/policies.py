@@ -58,11 +58,11 @@ def policies(on: dt.date | None = None) -> list[Policy]:
         result.append(
             Policy(
                 key=p["key"],
-                title=p["title"],
+                title=catalogue.fill(p["title"], on),
                 short=p["short"],
-                who=p["who"],
-                what=p["what"].strip(),
-                how=tuple(p["how"]),
+                who=catalogue.fill(p["who"], on),
+                what=catalogue.fill(p["what"].strip(), on),
+                how=tuple(catalogue.fill(step, on) for step in p["how"]),
                 document=p["document"],
                 applies_when=dict(p["applies_when"]),
                 amounts=tuple(lines),

@@ -44,11 +44,13 @@ def role_label(actor: Actor) -> str:
 
 def run_action(action, success: str | None = None):
     """Call ``action()``; show its UserError as a message instead of a traceback."""
+    from portal.views import md
+
     try:
         result = action()
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(exc))  # the sentence may quote stored text: never let it render as Markdown
         return None
     if success:
-        st.success(success)
+        st.success(md(success))
     return result

@@ -109,3 +109,29 @@ def test_policies_read_amounts_from_rates():
     assert "3000元" in by_key["technical_school"].amounts[1].amount
     for p in by_key.values():
         assert "〔" in p.document and p.how and p.who
+
+
+def test_prose_amounts_follow_the_rates(monkeypatch):
+    """Titles and paragraphs name rates instead of typing amounts: change a rate, the text follows."""
+    import dataclasses
+
+    from portal import policies
+
+    by_key = {p.key: p for p in policies.policies()}
+    assert "15万元" in by_key["startup_loan"].title and "15万元" in by_key["startup_loan"].what
+    assert "3000元" in by_key["technical_school"].title
+    assert "6个月" in by_key["work_training"].what
+    assert "{" not in "".join(p.title + p.what + "".join(p.how) + p.who for p in by_key.values())
+    assert "6个月" in catalogue.campaign("yigongdaixun")["summary"]
+
+    real = catalogue.rate
+
+    def changed(key, on=None):
+        r = real(key, on)
+        return dataclasses.replace(r, cap=200000) if key == "startup_loan" else r
+
+    monkeypatch.setattr(catalogue, "rate", changed)
+    loan = {p.key: p for p in policies.policies()}["startup_loan"]
+    assert (
+        "20万元" in loan.title and "20万元" in loan.what and "15万元" not in loan.title + loan.what
+    )

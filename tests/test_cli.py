@@ -8,7 +8,7 @@ from build import ROOT
 def test_init_db(run_cli, tmp_path):
     result = run_cli("init-db", "--db", tmp_path / "a.db")
     assert result.exit_code == 0, result.output
-    assert "001_initial" in result.output
+    assert "结构版本" in result.output
     assert (
         sqlite3.connect(tmp_path / "a.db")
         .execute("SELECT COUNT(*) FROM areas WHERE level='county'")

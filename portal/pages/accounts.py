@@ -1,0 +1,149 @@
+"""账户与日志: accounts (city administrator manages them) and the audit log (city staff)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from portal import accounts, catalogue, flash, useradmin
+from portal.ui import connection, require_staff
+
+db = connection()
+actor = require_staff()
+st.title("账户与日志")
+if actor.role not in ("city", "system"):
+    st.error("账户与日志仅供市级工作人员查看。")
+    st.stop()
+flash.show()
+
+tab_users, tab_log = st.tabs(["账户", "操作日志"])
+
+with tab_users:
+    users = useradmin.list_users(db, actor)
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "用户名": u["username"],
+                    "名称": u["display_name"],
+                    "角色": accounts.ROLES.get(u["role"], u["role"])
+                    + ("（管理员）" if u["is_admin"] else ""),
+                    "范围": u["county_name"] or u["institution_name"] or "全市",
+                    "状态": "停用"
+                    if not u["active"]
+                    else ("锁定中" if (u["locked_until"] or "") > now else "正常"),
+                    "更新": f"{u['updated_at'].replace('T', ' ')} {u['updated_by']}",
+                }
+                for u in users
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if not actor.is_admin:
+        st.caption("只有市级管理员可以新建、停用、解锁账户和重设密码。")
+    elif users:
+        st.subheader("管理账户")
+        names = {u["username"]: u for u in users}
+        who = st.selectbox(
+            "账户", list(names), format_func=lambda n: f"{n}（{names[n]['display_name']}）"
+        )
+        c1, c2, c3 = st.columns(3)
+        if names[who]["active"]:
+            if c1.button("停用", key="deactivate"):
+                flash.act(lambda: useradmin.set_active(db, actor, who, False), f"已停用 {who}。")
+        elif c1.button("启用", key="activate"):
+            flash.act(lambda: useradmin.set_active(db, actor, who, True), f"已启用 {who}。")
+        if c2.button("解锁", key="unlock"):
+            flash.act(lambda: useradmin.unlock(db, actor, who), f"已解锁 {who}。")
+        new_password = c3.text_input(
+            "新密码（至少8位，含字母和数字）", type="password", key="newpw"
+        )
+        if c3.button("重设密码", key="resetpw"):
+            flash.act(
+                lambda: useradmin.reset_password(db, actor, who, new_password),
+                f"已重设 {who} 的密码，请当面或电话告知本人。",
+            )
+
+    if actor.is_admin:
+        st.subheader("新建账户")
+        roles = list(accounts.ROLES)
+        role = st.selectbox("角色", roles, format_func=accounts.ROLES.get, key="new_role")
+        c1, c2 = st.columns(2)
+        username = c1.text_input("用户名（英文字母、数字）", key="new_username")
+        display = c2.text_input("名称（显示在页面上）", key="new_display")
+        password = c1.text_input("初始密码", type="password", key="new_password")
+        county = institution_id = None
+        is_admin = False
+        if role == "county":
+            county = c2.selectbox(
+                "所属县（市、区）", [c["name"] for c in catalogue.counties()], key="new_county"
+            )
+        elif role == "institution":
+            insts = {
+                r["id"]: r["name"]
+                for r in db.query("SELECT id, name FROM institutions ORDER BY name")
+            }
+            institution_id = c2.selectbox(
+                "培训机构", list(insts), format_func=insts.get, key="new_inst"
+            )
+        else:
+            is_admin = c2.checkbox("设为管理员", key="new_admin")
+        if st.button("新建账户", type="primary"):
+            flash.act(
+                lambda: useradmin.create(
+                    db,
+                    actor,
+                    username=username,
+                    password=password,
+                    role=role,
+                    display_name=display.strip() or None,
+                    county=county,
+                    institution_id=institution_id,
+                    is_admin=is_admin,
+                ),
+                f"已新建账户 {username.strip()}。",
+            )
+
+with tab_log:
+    c1, c2, c3, c4, c5 = st.columns(5)
+    who = c1.text_input("操作人（用户名）", key="log_who")
+    entities = [None, *useradmin.audit_entities(db, actor)]
+    entity = c2.selectbox("对象", entities, format_func=lambda e: "全部" if e is None else e)
+    actions = [None, *useradmin.ACTIONS]
+    action = c3.selectbox(
+        "操作", actions, format_func=lambda a: "全部" if a is None else useradmin.ACTIONS[a]
+    )
+    since = c4.date_input("从", value=None, key="log_since")
+    until = c5.date_input("到", value=None, key="log_until")
+    entries = (
+        flash.attempt(
+            lambda: useradmin.audit_entries(
+                db, actor, who=who or None, entity=entity, action=action, since=since, until=until
+            )
+        )
+        or []
+    )
+    st.caption(f"最近 {len(entries)} 条（最多显示200条）")
+    if entries:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "时间": e["at"].replace("T", " "),
+                        "操作人": e["actor"],
+                        "操作": useradmin.ACTIONS.get(e["action"], e["action"]),
+                        "对象": e["entity"],
+                        "编号": e["entity_id"] or "",
+                        "修改前": e["before_json"] or "",
+                        "修改后": e["after_json"] or "",
+                    }
+                    for e in entries
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )

@@ -1,0 +1,142 @@
+"""考勤与签字: the roll call per session day, and the signed contact card (技能扶贫联系卡)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from portal import attendance, clock, enrolment, flash, sessions, views
+from portal.ui import connection, current_actor
+
+db = connection()
+actor = current_actor()
+st.title("考勤与签字")
+flash.show()
+
+rows = sessions.list_sessions(db, actor, status="published") + sessions.list_sessions(
+    db, actor, status="completed"
+)
+if not rows:
+    st.info("没有可记考勤的班次：班次发布后才能记考勤。")
+    st.stop()
+labels = {r["id"]: views.session_label(r) for r in rows}
+session_id = st.selectbox("班次", list(labels), format_func=labels.get)
+session = sessions.get(db, actor, session_id)
+days = [d for d in sessions.session_days(session) if d <= clock.today()]
+if not days:
+    st.info(f"班次 {session['start_date']} 开课，开课后才能记考勤。")
+    st.stop()
+
+tab_roll, tab_card = st.tabs(["考勤", "联系卡签字"])
+
+with tab_roll:
+    day = st.selectbox(
+        "上课日",
+        days,
+        format_func=lambda d: f"{d}（周{views.WEEKDAYS[d.weekday()]}）",
+    )
+    per_day = sessions.hours_per_day(session)
+    st.caption(f"每天计{per_day:g}课时，累计满{session['class_hours']:g}课时即为结业。")
+    sheet = flash.attempt(lambda: attendance.sheet(db, actor, session_id, day)) or []
+    if not sheet:
+        st.write("本班次还没有在读的学员。")
+    else:
+        if st.button("全部出勤", help="先把所有人记为出勤，再在下面取消缺勤的人"):
+            flash.act(
+                lambda: attendance.mark_all_present(db, actor, session_id, day),
+                "已记全部出勤（{result}条）。如有缺勤，请在名单中取消勾选后保存。",
+            )
+        with st.form(f"roll_{session_id}_{day}"):
+            # Keys carry the latest mark's id: after a save the boxes show the database again.
+            marks, notes = {}, {}
+            for r in sheet:
+                c1, c2 = st.columns([2, 3])
+                state = "未记" if r["present"] is None else ("出勤" if r["present"] else "缺勤")
+                marks[r["enrolment_id"]] = c1.checkbox(
+                    views.md(f"{r['name']} {r['id_shown']}（{state}）"),
+                    value=bool(r["present"]),
+                    key=f"p_{session_id}_{day}_{r['enrolment_id']}_{r['mark_id']}",
+                )
+                notes[r["enrolment_id"]] = c2.text_input(
+                    "备注",
+                    value=r["note"] or "",
+                    key=f"n_{session_id}_{day}_{r['enrolment_id']}_{r['mark_id']}",
+                    label_visibility="collapsed",
+                    placeholder="缺勤原因等（可不填）",
+                )
+            if st.form_submit_button("保存考勤", type="primary"):
+                flash.act(
+                    lambda: attendance.mark(db, actor, session_id, day, marks, notes),
+                    "考勤已保存（新增{result}条记录）。",
+                )
+
+    roster = enrolment.roster(db, actor, session_id)
+    if roster:
+        st.subheader("出勤汇总")
+        st.dataframe(
+            pd.DataFrame(views.roster_table(roster, session["class_hours"])),
+            hide_index=True,
+            width="stretch",
+        )
+
+with tab_card:
+    roster = [r for r in enrolment.roster(db, actor, session_id) if r["status"] != "withdrawn"]
+    if not roster:
+        st.write("本班次还没有在读的学员。")
+    else:
+        people = {r["enrolment_id"]: r for r in roster}
+        chosen = st.selectbox(
+            "学员",
+            list(people),
+            format_func=lambda e: (
+                f"{people[e]['name']} {people[e]['id_shown']}：{views.card_state(people[e])}"
+            ),
+        )
+        signed = people[chosen]["card_signed"] == 1
+        c1, c2 = st.columns(2)
+        signed_on = c1.date_input(
+            "签字日期", value=days[-1], min_value=days[0], max_value=clock.today()
+        )
+        witness = c2.text_input("经办人", value=actor.display_name[:30], key="witness")
+        note = st.text_input(
+            "备注" + ("（撤销时必填）" if signed else "（可不填）"), key="card_note"
+        )
+        c1, c2 = st.columns(2)
+        if c1.button("登记已签字", type="primary"):
+            flash.act(
+                lambda: attendance.sign_card(
+                    db, actor, chosen, signed_on=signed_on, witnessed_by=witness, note=note
+                ),
+                f"已登记{people[chosen]['name']}的联系卡签字。",
+            )
+        if signed and c2.button("撤销签字"):
+            flash.act(
+                lambda: attendance.sign_card(
+                    db,
+                    actor,
+                    chosen,
+                    signed_on=signed_on,
+                    witnessed_by=witness,
+                    note=note,
+                    signed=False,
+                ),
+                "已撤销签字（原记录保留）。",
+            )
+        history = attendance.card_history(db, actor, chosen)
+        if history:
+            st.caption("签字记录（更正为新记录，原记录保留）")
+            st.table(
+                pd.DataFrame(
+                    [
+                        {
+                            "签字日期": h["signed_on"],
+                            "状态": "已签字" if h["signed"] else "撤销",
+                            "经办人": h["witnessed_by"],
+                            "备注": h["note"] or "",
+                            "登记时间": h["at"].replace("T", " "),
+                            "登记人": h["by"],
+                        }
+                        for h in history
+                    ]
+                )
+            )

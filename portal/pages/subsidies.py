@@ -1,0 +1,185 @@
+"""补贴: enter subsidy records and see the subsidies worked out from them, rule by rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from portal import catalogue, spreadsheet, subsidies, subsidy_records  # noqa: E402
+from portal.ui import connection, require_staff, run_action  # noqa: E402
+
+actor = require_staff()
+db = connection()
+st.title("补贴")
+st.caption(
+    "按 content/data/rates.yml 中的分期标准计算，每一行都注明依据的规定和文件编号。"
+    "文件没有规定具体金额的项目只统计课时、天数或月数，金额按所列文件规定标准执行。"
+)
+
+if actor.role == "county":
+    county_code = actor.county_code
+    st.write(f"县（市、区）：{catalogue.county(county_code)['name']}")
+else:
+    names = {c["name"]: c["code"] for c in catalogue.counties()}
+    choice = st.selectbox("县（市、区）", ["全市", *names], key="sub_county")
+    county_code = names.get(choice)
+
+tab_lines, tab_new, tab_records = st.tabs(["补贴明细", "录入记录", "记录管理"])
+
+with tab_lines:
+    as_of = st.date_input("计算截至日期", value=dt.date.today(), key="sub_as_of")
+    kinds = st.multiselect(
+        "补贴项目",
+        list(subsidies.KINDS),
+        default=["work_training", "school", "startup", "employer_reward"],
+        format_func=subsidies.KINDS.get,
+        key="sub_kinds",
+    )
+    lines = run_action(
+        lambda: subsidies.record_lines(
+            db, actor, county_code=county_code, as_of=as_of, kinds=tuple(kinds)
+        )
+    )
+    if lines is not None:
+        rows = subsidies.line_rows(db, actor, lines)
+        counted = [ln for ln in lines if ln.counts]
+        priced = sum(ln.amount for ln in counted if ln.amount is not None)
+        unpriced = sum(1 for ln in counted if ln.amount is None)
+        st.write(
+            f"共 {len(lines)} 行，其中计入补贴 {len(counted)} 行；已定标准的金额合计 {priced} 元"
+            + (f"，另有 {unpriced} 行按文件规定标准执行（无具体金额）。" if unpriced else "。")
+        )
+        st.dataframe(
+            pd.DataFrame(rows, columns=subsidies.LINE_HEADERS), hide_index=True, width="stretch"
+        )
+        st.download_button(
+            "下载补贴明细（.xlsx）",
+            spreadsheet.xlsx_bytes(subsidies.LINE_HEADERS, rows, sheet="补贴明细"),
+            file_name=f"补贴明细-{as_of.isoformat()}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="sub_download",
+        )
+
+TABLE_LABELS = {name: t.label for name, t in subsidy_records.TABLES.items()}
+
+with tab_new:
+    table = st.selectbox(
+        "记录类型", list(TABLE_LABELS), format_func=TABLE_LABELS.get, key="new_table"
+    )
+    with st.form("new_record"):
+        id_number = st.text_input("劳动力身份证号（须已在本县台账中）")
+        values: dict = {}
+        if table == "work_training_placements":
+            values["employer"] = st.text_input("吸纳单位")
+            values["employer_type"] = st.selectbox("单位类型", subsidy_records.EMPLOYER_TYPES)
+            values["trade"] = st.text_input("岗位（工种）")
+            values["start_date"] = st.date_input("以工代训开始日期", value=None)
+            values["end_date"] = st.date_input(
+                "以工代训结束日期（未结束可不填，最长6个月）", value=None
+            )
+        elif table == "school_students":
+            values["school"] = st.text_input("学校")
+            values["major"] = st.text_input("专业")
+            values["enrol_date"] = st.date_input("入学日期", value=None)
+            values["leave_date"] = st.date_input("离校（毕业）日期（在校可不填）", value=None)
+        elif table == "startups":
+            values["business_name"] = st.text_input("企业或个体户名称")
+            values["kind"] = st.selectbox(
+                "创业类型",
+                list(subsidy_records.STARTUP_KINDS),
+                format_func=subsidy_records.STARTUP_KINDS.get,
+            )
+            values["registered_on"] = st.date_input("工商登记日期", value=None)
+            values["first_time"] = st.checkbox("首次创业", value=True)
+        else:
+            values["employer"] = st.text_input("用人单位")
+            values["employer_type"] = st.selectbox(
+                "单位类型", subsidy_records.REWARD_EMPLOYER_TYPES
+            )
+            values["employed_since"] = st.date_input("入职日期", value=None)
+            values["employed_until"] = st.date_input("离职日期（仍在岗可不填）", value=None)
+        if st.form_submit_button("保存", type="primary"):
+            new_id = run_action(
+                lambda: subsidy_records.create(db, actor, table, id_number, values),
+            )
+            if new_id:
+                st.success(f"已保存（编号 {new_id}）。")
+
+with tab_records:
+    table = st.selectbox(
+        "记录类型", list(TABLE_LABELS), format_func=TABLE_LABELS.get, key="list_table"
+    )
+    spec = subsidy_records.TABLES[table]
+    rows = run_action(lambda: subsidy_records.records(db, actor, table, county_code)) or []
+    shown = ["id", "worker_name", "id_number", *spec.text_fields, spec.start_field]
+    if spec.end_field:
+        shown.append(spec.end_field)
+    if table == "startups":
+        shown += ["kind", "operating", "first_time"]
+    labels = {
+        "id": "编号",
+        "worker_name": "姓名",
+        "id_number": "身份证号",
+        "kind": "创业类型",
+        "operating": "正常经营",
+        "first_time": "首次创业",
+        **{f: label for f, (label, _m, _r) in spec.text_fields.items()},
+        **subsidy_records.DATE_LABELS,
+    }
+    display = {
+        "kind": subsidy_records.STARTUP_KINDS.get,
+        "operating": lambda v: "是" if v else "否",
+        "first_time": lambda v: "是" if v else "否",
+    }
+    st.dataframe(
+        pd.DataFrame(
+            [[display.get(k, lambda v: v)(r.get(k)) for k in shown] for r in rows],
+            columns=[labels[k] for k in shown],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if rows:
+        record_id = st.selectbox(
+            "选择记录",
+            [r["id"] for r in rows],
+            format_func=lambda i: next(
+                f"{r['id']} {r['worker_name']}" for r in rows if r["id"] == i
+            ),
+            key="end_record",
+        )
+        if spec.end_field:
+            end_on = st.date_input(subsidy_records.DATE_LABELS[spec.end_field], value=None)
+            if st.button("登记结束", key="end_button"):
+                run_action(
+                    lambda: subsidy_records.end(db, actor, table, record_id, end_on),
+                    success="已登记结束日期。",
+                )
+        elif st.button("登记为停止经营", key="end_button"):
+            run_action(
+                lambda: subsidy_records.end(db, actor, table, record_id),
+                success="已登记为停止经营。",
+            )
+        with st.expander("修改所选记录"):
+            current = next(r for r in rows if r["id"] == record_id)
+            with st.form("edit_record"):
+                changes: dict = {}
+                for field, (label, _max, _req) in spec.text_fields.items():
+                    changes[field] = st.text_input(label, value=current.get(field) or "")
+                changes[spec.start_field] = st.date_input(
+                    subsidy_records.DATE_LABELS[spec.start_field],
+                    value=dt.date.fromisoformat(current[spec.start_field]),
+                )
+                if st.form_submit_button("保存修改"):
+                    run_action(
+                        lambda: subsidy_records.edit(db, actor, table, record_id, changes),
+                        success="已保存修改。",
+                    )

@@ -1,0 +1,100 @@
+"""Build the public site: stage content/docs plus generated pages, run MkDocs, swap in the result.
+
+The finished site replaces ``out`` only when the whole build (MkDocs in strict mode and the link
+check) succeeded, so a failed build never leaves a half-written site being served.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal import clock, demo
+from portal.sitebuild import (
+    campaign_pages,
+    checker,
+    content_pages,
+    downloads,
+    linkcheck,
+    mkdocs_run,
+    nav,
+    paths,
+    policy_pages,
+    progress,
+    render,
+    timetable,
+)
+from portal.sitebuild.context import site_context
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    pages: int
+    sessions: int
+    seconds: float
+    bytes: int
+    search_index_bytes: int
+    largest_page: tuple[str, int]
+    demo: bool
+
+
+def build_site(db, out: Path | None = None, work: Path | None = None, strict: bool = True):
+    started = time.perf_counter()
+    out = Path(out or paths.DEFAULT_OUT).resolve()
+    docs = Path(work or paths.DEFAULT_WORK).resolve()
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+
+    is_demo = demo.is_demo(db)
+    context = site_context(clock.today(), is_demo)
+    written = content_pages.copy_content(docs, context)
+    env = render.environment(docs)
+    sessions = timetable.published_sessions(db)
+    policy_list = policy_pages.write(docs, env, context)
+    campaign_list = campaign_pages.write(docs, env, context, sessions)
+    timetable_nav = timetable.write(docs, env, context, sessions)
+    checker.write(docs, env, context)
+    progress.write(docs, env, context, db)
+    downloads.write(docs, env, context)
+
+    staging = out.with_name(out.name + ".building")
+    if staging.exists():
+        shutil.rmtree(staging)
+    try:
+        mkdocs_run.run(
+            docs, staging, nav.build(written, policy_list, campaign_list, timetable_nav), strict
+        )
+        linkcheck.check(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, out)
+
+    html_pages = list(out.rglob("*.html"))
+    largest = max(html_pages, key=lambda p: p.stat().st_size)
+    index = out / "search" / "search_index.json"
+    return BuildReport(
+        out=out,
+        pages=len(html_pages),
+        sessions=len(sessions),
+        seconds=time.perf_counter() - started,
+        bytes=sum(p.stat().st_size for p in out.rglob("*") if p.is_file()),
+        search_index_bytes=index.stat().st_size if index.exists() else 0,
+        largest_page=(largest.relative_to(out).as_posix(), largest.stat().st_size),
+        demo=is_demo,
+    )
+
+
+def _swap(new: Path, out: Path) -> None:
+    old = out.with_name(out.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    new.rename(out)
+    if old.exists():
+        shutil.rmtree(old)

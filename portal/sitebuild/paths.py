@@ -1,0 +1,15 @@
+"""Where the site's sources live, as absolute paths so a build works from any directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CONTENT = ROOT / "content"
+DOCS = CONTENT / "docs"  # hand-written pages and assets, copied first
+TEMPLATES = CONTENT / "site" / "templates"  # wording of the generated pages
+THEME = CONTENT / "site" / "theme"
+USER_DICT = CONTENT / "site" / "jieba_userdict.txt"
+MKDOCS_YML = ROOT / "mkdocs.yml"
+DEFAULT_WORK = ROOT / "build" / "docs"
+DEFAULT_OUT = ROOT / "site"
