@@ -14,19 +14,17 @@ from portal.ledger.table import Table
 from portal.ledger.targets import progress
 from portal.scope import SYSTEM
 
+# ``workers.trained`` is kept by triggers on enrolments (migration 020); the counts below are
+# index-only scans of ``workers_coverage``.
 COUNTY_SUMMARY = """
-WITH trained AS (
-    SELECT DISTINCT e.worker_id FROM enrolments e WHERE e.status = 'completed'
-)
 SELECT a.code AS county_code, a.name AS county,
        COUNT(w.id) AS workers,
        COALESCE(SUM(w.wants_training = 'yes'), 0) AS willing,
-       COALESCE(SUM(t.worker_id IS NOT NULL), 0) AS trained,
-       COALESCE(SUM(w.wants_training = 'yes' AND t.worker_id IS NOT NULL), 0) AS trained_willing,
+       COALESCE(SUM(w.trained), 0) AS trained,
+       COALESCE(SUM(w.wants_training = 'yes' AND w.trained), 0) AS trained_willing,
        (SELECT COUNT(*) FROM sessions s WHERE s.county_code = a.code AND s.status = 'completed') AS sessions_held
 FROM areas a
-LEFT JOIN workers w ON w.county_code = a.code AND w.registered = 1
-LEFT JOIN trained t ON t.worker_id = w.id
+LEFT JOIN workers w ON w.registered = 1 AND w.county_code = a.code
 WHERE a.level = 'county'
 GROUP BY a.code
 ORDER BY a.code
@@ -48,16 +46,13 @@ _CHILD = {"city": "county", "county": "township", "township": "village"}
 _COLUMN = {"county": "county_code", "township": "township_code", "village": "village_code"}
 
 AREA_SQL = """
-SELECT code, SUM(1) AS workers, SUM(willing) AS willing, SUM(trained) AS trained,
-       SUM(willing AND trained) AS trained_willing
-FROM (
-    SELECT w.{column} AS code, w.wants_training = 'yes' AS willing,
-           EXISTS (SELECT 1 FROM enrolments e
-                   WHERE e.worker_id = w.id AND e.status = 'completed') AS trained
-    FROM workers w
-    WHERE w.registered = 1 {where}
-)
-GROUP BY code
+SELECT w.{column} AS code, COUNT(*) AS workers,
+       SUM(w.wants_training = 'yes') AS willing,
+       SUM(w.trained) AS trained,
+       SUM(w.wants_training = 'yes' AND w.trained) AS trained_willing
+FROM workers w
+WHERE w.registered = 1 {where}
+GROUP BY w.{column}
 """
 
 
@@ -75,8 +70,11 @@ def area_summary(db: sqlite_utils.Database, parent_code: str | None = None) -> l
         where, params = "", []
     else:
         children = areas.children(db, parent_code)
-        where = f"AND w.{_COLUMN[parent['level']]} = ?"
-        params = [parent_code]
+        if parent["level"] == "county":
+            where, params = "AND w.county_code = ?", [parent_code]
+        else:  # the county code leads the index, and a township's code starts with it
+            where = "AND w.county_code = ? AND w.township_code = ?"
+            params = [parent["parent_code"], parent_code]
     column = _COLUMN[level]
     counts = {r["code"]: r for r in db.query(AREA_SQL.format(column=column, where=where), params)}
     s_where = f"AND {_COLUMN[parent['level']]} = ?" if where else ""
@@ -85,7 +83,7 @@ def area_summary(db: sqlite_utils.Database, parent_code: str | None = None) -> l
         for r in db.query(
             f"SELECT {column} AS code, COUNT(*) AS n FROM sessions "
             f"WHERE status = 'completed' {s_where} GROUP BY {column}",
-            params,
+            params[-1:],
         )
     }
     targets = _targets_by(db, level)

@@ -249,3 +249,28 @@ def test_ledger_table_and_audited_edit(db, world):
     with pytest.raises(ScopeError):
         records.get_worker(db, LANXI, world["w3"])
     assert len(list(db.query("SELECT * FROM audit_log WHERE entity = 'workers'"))) == 1
+
+
+def test_progress_follows_every_change(db, db_path, world):
+    """Target progress is cached until the database changes, by this connection or another."""
+    import sqlite3
+
+    targets.set_target(db, WANGKUI, year=2019, county="望奎县", target=4)
+    assert targets.progress(db, WANGKUI)[0]["trained"] == 3
+    # another connection completes w3 in s2
+    other = sqlite3.connect(db_path)
+    other.execute(
+        "INSERT INTO enrolments (session_id, worker_id, status, created_at, created_by) "
+        "VALUES (?, ?, 'completed', 'now', 't')",
+        [world["s2"], world["w3"]],
+    )
+    other.commit()
+    other.close()
+    row = targets.progress(db, WANGKUI)[0]
+    assert (row["trained"], row["met"]) == (4, True)
+    # this connection withdraws it again; the trigger clears the worker's trained flag too
+    db.execute("UPDATE enrolments SET status = 'withdrawn' WHERE worker_id = ?", [world["w3"]])
+    assert targets.progress(db, WANGKUI)[0]["trained"] == 3
+    assert db.execute("SELECT trained FROM workers WHERE id = ?", [world["w3"]]).fetchone() == (0,)
+    wk = next(r for r in coverage.area_summary(db) if r["name"] == "望奎县")
+    assert wk["trained"] == 3 and wk["targets_met"] == 0

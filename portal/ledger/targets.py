@@ -16,35 +16,93 @@ from portal.ledger.scope import county_clause, require_ledger_keeper
 from portal.ledger.table import Table
 from portal.scope import Actor
 
-PROGRESS_SQL = """
+TARGETS_SQL = """
 SELECT t.id, t.year, t.county_code, c.name AS county, t.institution_id, i.name AS institution,
        t.township_code, tw.name AS township, t.campaign_code, cp.name AS campaign, t.target,
-       t.set_at, t.set_by,
-       (SELECT COUNT(DISTINCT e.worker_id)
-          FROM sessions s
-          JOIN courses co ON co.code = s.course_code
-          JOIN enrolments e ON e.session_id = s.id AND e.status = 'completed'
-         WHERE s.county_code = t.county_code
-           AND s.status = 'completed'
-           AND s.end_date BETWEEN t.year || '-01-01' AND t.year || '-12-31'
-           AND (t.institution_id IS NULL OR s.institution_id = t.institution_id)
-           AND (t.township_code IS NULL OR s.township_code = t.township_code)
-           AND (t.campaign_code IS NULL OR co.campaign_code = t.campaign_code)) AS trained,
-       (SELECT COUNT(*)
-          FROM sessions s
-          JOIN courses co ON co.code = s.course_code
-         WHERE s.county_code = t.county_code
-           AND s.status = 'completed'
-           AND s.end_date BETWEEN t.year || '-01-01' AND t.year || '-12-31'
-           AND (t.institution_id IS NULL OR s.institution_id = t.institution_id)
-           AND (t.township_code IS NULL OR s.township_code = t.township_code)
-           AND (t.campaign_code IS NULL OR co.campaign_code = t.campaign_code)) AS sessions_held
+       t.set_at, t.set_by
 FROM targets t
 JOIN areas c ON c.code = t.county_code
 LEFT JOIN institutions i ON i.id = t.institution_id
 LEFT JOIN areas tw ON tw.code = t.township_code
 LEFT JOIN campaigns cp ON cp.code = t.campaign_code
 """
+# The optional parts of a target and the session column each one is matched on.
+DIMENSIONS = {
+    "institution_id": "s.institution_id",
+    "township_code": "s.township_code",
+    "campaign_code": "co.campaign_code",
+}
+
+
+def _achieved(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """Fill trained and sessions_held for each target.
+
+    Why grouped queries: targets come in a few shapes (county only, per institution, per
+    township, per campaign...); one GROUP BY per shape counts them all in a single pass over
+    the completed sessions, instead of one scan per target.
+    """
+    shapes: dict[tuple[str, ...], set[str]] = {}
+    for t in rows:
+        shape = tuple(d for d in DIMENSIONS if t[d] is not None)
+        shapes.setdefault(shape, set()).add(t["county_code"])
+    found: dict[tuple, tuple[int, int]] = {}
+    for shape, counties in shapes.items():
+        found.update(_cached(db, (shape, tuple(sorted(counties))), _count_shape))
+    for t in rows:
+        shape = tuple(d for d in DIMENSIONS if t[d] is not None)
+        key = (t["county_code"], str(t["year"]), *(t[d] for d in shape))
+        t["trained"], t["sessions_held"] = found.get((shape, key), (0, 0))
+
+
+def _cached(db: sqlite_utils.Database, key: tuple, compute):
+    """Reuse a result until anything in the database changes.
+
+    ``PRAGMA data_version`` moves when another connection commits, ``total_changes`` when
+    this one writes; while both stand still the figures cannot have changed. Why: target
+    progress scans every completed enrolment (about a second at city scale), and a user
+    drilling down through the coverage page asks for the same figures again and again.
+    """
+    version = (db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes)
+    cache = db.__dict__.setdefault("_target_progress_cache", {})
+    hit = cache.get(key)
+    if hit and hit[0] == version:
+        return hit[1]
+    value = compute(db, *key)
+    cache[key] = (version, value)
+    return value
+
+
+def _count_shape(db: sqlite_utils.Database, shape: tuple[str, ...], counties: tuple[str, ...]):
+    found: dict[tuple, tuple[int, int]] = {}
+    if counties:
+        cols = ["s.county_code", "substr(s.end_date, 1, 4)", *(DIMENSIONS[d] for d in shape)]
+        group = ", ".join(cols)
+        marks = ", ".join("?" * len(counties))
+        base = (
+            "FROM sessions s JOIN courses co ON co.code = s.course_code "
+            f"WHERE s.status = 'completed' AND s.county_code IN ({marks})"
+        )
+        held = {
+            tuple(r[:-1]): r[-1]
+            for r in db.execute(
+                f"SELECT {group}, COUNT(*) {base} GROUP BY {group}", sorted(counties)
+            )
+        }
+        trained = {
+            tuple(r[:-1]): r[-1]
+            for r in db.execute(
+                f"SELECT {group}, COUNT(DISTINCT e.worker_id) "
+                + base.replace(
+                    "WHERE",
+                    "JOIN enrolments e ON e.session_id = s.id AND e.status = 'completed' WHERE",
+                )
+                + f" GROUP BY {group}",
+                sorted(counties),
+            )
+        }
+        for key, n in held.items():
+            found[(shape, key)] = (trained.get(key, 0), n)
+    return found
 
 
 def progress(
@@ -69,11 +127,9 @@ def progress(
             where += f" AND {clause}"
             params.append(value)
     rows = list(
-        db.query(
-            PROGRESS_SQL + f" WHERE {where} ORDER BY t.year, t.county_code, t.id",
-            params,
-        )
+        db.query(TARGETS_SQL + f" WHERE {where} ORDER BY t.year, t.county_code, t.id", params)
     )
+    _achieved(db, rows)
     for r in rows:
         r["rate"] = (r["trained"] / r["target"]) if r["target"] else None
         r["met"] = r["trained"] >= r["target"]
