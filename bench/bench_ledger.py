@@ -295,17 +295,26 @@ def coverage_figures(scale: float, workdir: Path) -> list[dict]:
         "培训需求清单：一个村": lambda: lists.demand_list(db, county_actor, village=village),
     }
     rows = []
+
+    def cold(fn):
+        def run_cold():
+            db.__dict__.pop("_target_progress_cache", None)  # as after any change to the data
+            fn()
+
+        return run_cold
+
     for label, fn in timings.items():
-        ms = _time_ms(fn)
-        rows.append(
-            {
-                "figure": label,
-                "value": round(ms, 1),
-                "unit": "ms",
-                "target": "< 200 ms",
-                "ok": ms < 200,
-            }
-        )
+        for when, timed in (("数据刚有变化时", cold(fn)), ("再次查看", fn)):
+            ms = _time_ms(timed)
+            rows.append(
+                {
+                    "figure": f"{label}（{when}）",
+                    "value": round(ms, 1),
+                    "unit": "ms",
+                    "target": "< 200 ms",
+                    "ok": ms < 200,
+                }
+            )
     workers = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
     rows.append(
         {"figure": "城市数据：劳动力", "value": workers, "unit": "人", "target": "", "ok": None}
