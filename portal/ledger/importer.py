@@ -8,7 +8,9 @@ writing happens inside ``transaction()``, with prepared statements and ``execute
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,7 +160,31 @@ def import_ledger(
 ) -> ImportResult:
     """Import one ledger file; returns the counts and the rejected rows with their reasons."""
     county_code = import_scope(actor, county)
+    with _no_cyclic_gc():
+        return _import(db, source, actor, county_code, file_name, progress, today)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector while hundreds of thousands of rows are held.
+
+    Why: every few hundred new objects CPython walks all live containers; with a large ledger
+    in memory that walk costs as much as the checks themselves. Nothing here makes cycles, so
+    reference counting frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(db, source, actor, county_code, file_name, progress, today) -> ImportResult:
     name, accepted, result = read_and_check(source, county_code, file_name=file_name, today=today)
+    # In ID-number order the unique index is appended to rather than split: a quarter faster.
+    accepted.sort(key=lambda o: o.id_number)
     now = clock.now()
     # A big page cache for the one long write, so index pages are not spilled and re-read.
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
