@@ -86,7 +86,7 @@ def area_summary(db: sqlite_utils.Database, parent_code: str | None = None) -> l
             params[-1:],
         )
     }
-    targets = _targets_by(db, level)
+    targets = _targets_by(db, level, parent_code if level == "township" else None)
     rows = []
     for child in children:
         c = counts.get(child["code"], {})
@@ -112,12 +112,14 @@ def area_summary(db: sqlite_utils.Database, parent_code: str | None = None) -> l
     return rows
 
 
-def _targets_by(db: sqlite_utils.Database, level: str) -> dict[str, tuple[int, int]]:
+def _targets_by(
+    db: sqlite_utils.Database, level: str, county_code: str | None = None
+) -> dict[str, tuple[int, int]]:
     """(targets, targets met) per county or township; villages carry no targets."""
     if level == "village":
         return {}
     out: dict[str, list[int]] = {}
-    for t in progress(db, SYSTEM):
+    for t in progress(db, SYSTEM, county=county_code):
         code = t["county_code"] if level == "county" else t["township_code"]
         if code:
             pair = out.setdefault(code, [0, 0])
