@@ -278,6 +278,7 @@ def serve(db_path, site_port, portal_port, host):
 
 
 # Commands of the other parts register here, one line each.
+cli.add_command(__import__("portal.cli_packs", fromlist=["x"]).packs_command)
 
 
 if __name__ == "__main__":
