@@ -8,6 +8,7 @@ worker outside the actor's counties is never loaded, whatever the caller passes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -59,6 +60,16 @@ class WorkerPack:
     contact: Contact
 
 
+# Bidirectional overrides and other invisible controls: in a name they can make the printed
+# line read backwards or hide characters; nobody needs them on a card.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(value) -> str:
+    """Stored text as it may be printed (escaping is the template's job)."""
+    return _INVISIBLE.sub("", "" if value is None else str(value)).strip()
+
+
 def _chunks(ids: list[int]):
     for i in range(0, len(ids), _CHUNK):
         yield ids[i : i + _CHUNK]
@@ -84,10 +95,10 @@ def _line(row: dict) -> SessionLine:
     return SessionLine(
         session_id=row["id"],
         when=_when(row["start_date"], row["end_date"], row["daily_start"], row["daily_end"]),
-        place=f"{row['township']} {row['address']}",
+        place=printable(f"{row['township']} {row['address']}"),
         content=f"{row['course']}（{row['mode']}）",
-        institution=row["institution"],
-        contact=row["contact_phone"] or "",
+        institution=printable(row["institution"]),
+        contact=printable(row["contact_phone"]),
         township_code=row["township_code"],
         start_date=row["start_date"],
     )
@@ -138,12 +149,12 @@ def _jobs(db, county_code: str, on: dt.date) -> tuple[JobLine, ...]:
     )
     return tuple(
         JobLine(
-            r["title"],
-            r["employer"],
+            printable(r["title"]),
+            printable(r["employer"]),
             r["positions"],
-            r["wage"] or "面议",
-            r["contact_phone"] or "",
-            r["address"] or "",
+            printable(r["wage"]) or "面议",
+            printable(r["contact_phone"]),
+            printable(r["address"]),
         )
         for r in rows
     )
@@ -196,12 +207,12 @@ def load_packs(
         packs.append(
             WorkerPack(
                 worker_id=w["id"],
-                name=w["name"],
+                name=printable(w["name"]),
                 masked_id=idnumber.mask(w["id_number"]),
-                village=paths[w["village_code"]],
+                village=printable(paths[w["village_code"]]),
                 county_code=county,
                 township_code=w["township_code"],
-                wanted_trade=w["wanted_trade"] or "",
+                wanted_trade=printable(w["wanted_trade"]),
                 sessions=tuple(mine),
                 upcoming=nearby(w, by_county[county], mine),
                 jobs=jobs[county],

@@ -276,7 +276,7 @@ def _merge(packs, chunks, counts, targets, cards, target: Path) -> list[PackPage
                 writer.add_page(page)
             index += count
             pack = names[worker_id]
-            writer.add_outline_item(f"{pack.name}（{pack.village}）", first)
+            writer.add_outline_item(title=f"{pack.name}（{pack.village}）", page_number=first)
             manifest.append(PackPages(worker_id, first + 1, len(writer.pages) - first))
     writer.add_metadata({"/Title": "政策包", "/Creator": "绥化市就业扶贫技能培训全覆盖"})
     with open(target, "wb") as fh:
