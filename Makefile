@@ -39,5 +39,14 @@ format: $(STAMP)
 test: system-deps-test $(STAMP) lint
 	$(PY) -m pytest -q
 
+bench: deps
+	$(PY) bench/run.py --scale 1
+
+bench-quick: deps
+	$(PY) bench/run.py --scale 0.05
+
+soak: system-deps-test $(STAMP)
+	$(PY) -m pytest -q -m soak --run-soak
+
 clean:
 	rm -rf site .pytest_cache .ruff_cache

@@ -74,6 +74,23 @@ def explain(exc: BaseException, path: str | Path | None = None) -> str:
     return f"数据库操作失败{where}：{exc}"
 
 
+def is_environmental(exc: BaseException) -> bool:
+    """Errors caused by the disk, permissions or other writers — not by our SQL."""
+    text = str(exc).lower()
+    return any(
+        word in text
+        for word in (
+            "readonly",
+            "read-only",
+            "disk is full",
+            "disk i/o",
+            "locked",
+            "busy",
+            "unable to open",
+        )
+    )
+
+
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One user action, all or nothing.
@@ -89,6 +106,12 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     _begin_immediate(conn)
     try:
         yield db
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if is_environmental(exc):
+            raise UserError(explain(exc)) from exc
+        raise
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

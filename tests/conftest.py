@@ -16,6 +16,21 @@ from portal import db as database  # noqa: E402
 from portal import demo  # noqa: E402
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-soak", action="store_true", help="also run the long fault tests (make soak)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-soak"):
+        return
+    skip = pytest.mark.skip(reason="long fault test: run with make soak")
+    for item in items:
+        if "soak" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def db_path(tmp_path, monkeypatch) -> Path:
     """A fresh, migrated database file; PORTAL_DB points at it."""
