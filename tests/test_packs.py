@@ -15,7 +15,7 @@ from portal import catalogue, idnumber, policies
 from portal import db as database
 from portal.errors import ScopeError, UserError
 from portal.packs import batches, data, render
-from portal.packs.data import SessionLine
+from portal.packs.model import SessionLine
 from portal.scope import SYSTEM, Actor
 
 ON = dt.date(2019, 6, 1)

@@ -10,54 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 import sqlite_utils
 
 from portal import areas, idnumber
-from portal.packs.content import Contact, county_contact
+from portal.packs.content import county_contact
+from portal.packs.model import JobLine, SessionLine, WorkerPack
 from portal.scope import Actor
 
 UPCOMING_LIMIT = 6
 JOBS_LIMIT = 5
 _CHUNK = 500
-
-
-@dataclass(frozen=True)
-class SessionLine:
-    session_id: int
-    when: str
-    place: str
-    content: str
-    institution: str
-    contact: str
-    township_code: str
-    start_date: str
-
-
-@dataclass(frozen=True)
-class JobLine:
-    title: str
-    employer: str
-    positions: int
-    wage: str
-    contact: str
-    address: str
-
-
-@dataclass(frozen=True)
-class WorkerPack:
-    worker_id: int
-    name: str
-    masked_id: str
-    village: str  # 县/乡镇/村
-    county_code: str
-    township_code: str
-    wanted_trade: str
-    sessions: tuple[SessionLine, ...]  # their own trainings, for the contact card
-    upcoming: tuple[SessionLine, ...]  # near them, their township and wanted trade first
-    jobs: tuple[JobLine, ...]
-    contact: Contact
 
 
 # Bidirectional overrides and other invisible controls: in a name they can make the printed

@@ -18,8 +18,11 @@ import concurrent.futures
 import datetime as dt
 import functools
 import gc
-import multiprocessing
 import os
+import pickle
+import queue
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +32,7 @@ import jinja2
 
 from portal import pdf
 from portal.packs import content, qr
-from portal.packs.data import WorkerPack
+from portal.packs.model import WorkerPack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHUNK = 50
@@ -37,7 +40,7 @@ CARD_ROWS = 10  # rows of a contact card: the worker's trainings, then blank one
 MIN_BLANK_ROWS = 3
 ROW_MM = 11
 CONTENT_WIDTH_MM = 182  # A4 210 mm less 14 mm margins each side (portal.pdf.BASE_CSS)
-COLUMNS = (20, 20, 17, 19, 12, 12)  # per cent; matches col.c-* in pack.css
+COLUMNS = (19, 19, 16, 18, 15, 13)  # per cent; matches col.c-* in pack.css
 
 
 @dataclass(frozen=True)
@@ -219,38 +222,128 @@ def render_packs(
     if processes is None:
         processes = min(2, os.cpu_count() or 1)
     processes = max(1, min(processes, len(chunks)))
-    done = 0
     with tempfile.TemporaryDirectory(prefix=".packs-", dir=out.parent) as tmp:
-        cards: dict[str, tuple[str, int]] = {}
-        for county in dict.fromkeys(p.county_code for p in packs):
-            path = str(Path(tmp) / f"card-{county}.pdf")
-            cards[county] = (path, mingbai_pdf(county, printed_on, path))
-        targets = [str(Path(tmp) / f"chunk-{n:05d}.pdf") for n in range(len(chunks))]
-        jobs = [
-            (chunk, site, printed_on, cards[chunk[0].county_code][1] + 1, targets[n])
-            for n, chunk in enumerate(chunks)
-        ]
-        counts: list[list[tuple[int, int]]] = [[] for _ in chunks]
         if processes == 1:
-            for n, job in enumerate(jobs):
-                counts[n] = render_chunk(*job)
-                done += len(chunks[n])
-                if progress:
-                    progress(done, len(packs))
+            counts, cards = _render_all(None, chunks, site, printed_on, Path(tmp), progress)
         else:
-            context = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
-                futures = {pool.submit(render_chunk, *job): n for n, job in enumerate(jobs)}
-                for future in concurrent.futures.as_completed(futures):
-                    n = futures[future]
-                    counts[n] = future.result()
-                    done += len(chunks[n])
-                    if progress:
-                        progress(done, len(packs))
+            with Workers(processes) as pool:
+                counts, cards = _render_all(pool, chunks, site, printed_on, Path(tmp), progress)
         partial = Path(tmp) / "all.pdf"
+        targets = [str(Path(tmp) / f"chunk-{n:05d}.pdf") for n in range(len(chunks))]
         manifest = _merge(packs, chunks, counts, targets, cards, partial)
         os.replace(partial, out)
     return Rendered(out, sum(m.page_count for m in manifest), tuple(manifest))
+
+
+def _render_all(pool, chunks, site, printed_on, tmp: Path, progress):
+    """Each county's 明白卡, then the chunks, in ``pool`` or (None) in this process.
+
+    With a pool the parent never lays anything out itself, so its memory stays that of the
+    merge; the rendering processes hold the fonts and layouts.
+    """
+
+    def call(fn, *args):
+        return pool.submit(fn.__name__, *args) if pool else _Done(fn(*args))
+
+    counties = dict.fromkeys(chunk[0].county_code for chunk in chunks)
+    pending = {
+        c: (
+            str(tmp / f"card-{c}.pdf"),
+            call(mingbai_pdf, c, printed_on, str(tmp / f"card-{c}.pdf")),
+        )
+        for c in counties
+    }
+    cards = {c: (path, future.result()) for c, (path, future) in pending.items()}
+    total = sum(len(chunk) for chunk in chunks)
+    counts: list[list[tuple[int, int]]] = [[] for _ in chunks]
+    futures = {}
+    done = 0
+    for n, chunk in enumerate(chunks):
+        first_page = cards[chunk[0].county_code][1] + 1
+        target = str(tmp / f"chunk-{n:05d}.pdf")
+        future = call(render_chunk, chunk, site, printed_on, first_page, target)
+        futures[future] = n
+        if not pool:
+            counts[n] = future.result()
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+    if pool:
+        for future in concurrent.futures.as_completed(futures):
+            n = futures[future]
+            counts[n] = future.result()
+            done += len(chunks[n])
+            if progress:
+                progress(done, total)
+    return counts, cards
+
+
+class Workers:
+    """Rendering processes (``python -m portal.packs.worker``), one job at a time each."""
+
+    def __init__(self, n: int):
+        root = str(Path(__file__).resolve().parent.parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        }
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "portal.packs.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=root,
+                env=env,
+            )
+            for _ in range(n)
+        ]
+        self.idle: queue.Queue = queue.Queue()
+        for proc in self.procs:
+            self.idle.put(proc)
+        self.threads = concurrent.futures.ThreadPoolExecutor(n)
+
+    def _call(self, name: str, args: tuple):
+        proc = self.idle.get()
+        try:
+            pickle.dump((name, args), proc.stdin)
+            proc.stdin.flush()
+            status, value = pickle.load(proc.stdout)
+        except (EOFError, BrokenPipeError, OSError) as exc:
+            raise RuntimeError(f"rendering process {proc.pid} stopped") from exc
+        self.idle.put(proc)
+        if status != "ok":
+            raise RuntimeError(f"rendering failed in process {proc.pid}:\n{value}")
+        return value
+
+    def submit(self, name: str, *args) -> concurrent.futures.Future:
+        return self.threads.submit(self._call, name, args)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.threads.shutdown(wait=True, cancel_futures=True)
+        for proc in self.procs:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+class _Done:
+    """An already-computed result that looks like a future."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
 
 
 def _merge(packs, chunks, counts, targets, cards, target: Path) -> list[PackPages]:
