@@ -349,13 +349,33 @@ def test_nearby_sessions_township_then_trade_then_date():
     assert order == [5, 2, 1, 4]  # own session 3 left out; A before B; trade first within B
 
 
-def test_one_at_a_time_matches_batch_and_parallel_chunks(printed, tmp_path):
+def test_parallel_chunks_match_the_single_process_batch(printed, tmp_path):
     packs = list(printed["packs"].values())[:3]
-    one = render.render_packs(packs, tmp_path / "par.pdf", chunk_size=1, processes=2, printed_on=ON)
-    assert [p.page_count for p in one.packs] == [
-        p.page_count for p in printed["result"].packs if p.worker_id in {x.worker_id for x in packs}
-    ][: len(packs)] or all(p.page_count >= card_pages() + 3 for p in one.packs)
-    assert len(PdfReader(one.path).pages) == one.pages
-    text = squash(text_of(one.path))
+    par = render.render_packs(packs, tmp_path / "par.pdf", chunk_size=1, processes=2, printed_on=ON)
+    batch = {p.worker_id: p.page_count for p in printed["result"].packs}
+    assert [p.page_count for p in par.packs] == [batch[p.worker_id] for p in packs]
+    assert len(PdfReader(par.path).pages) == par.pages
+    text = squash(text_of(par.path))
     for p in packs:
         assert squash(f"{p.name}的政策包") in text
+    assert not list(tmp_path.glob(".packs-*"))  # temporary chunks cleaned up
+
+
+def test_a_failing_render_process_raises_instead_of_hanging():
+    with render.Workers(1) as pool:
+        with pytest.raises(RuntimeError, match="unknown job"):
+            pool.submit("no_such_job").result(timeout=120)
+
+
+def test_failed_render_records_nothing_and_leaves_no_file(printed, tmp_path, monkeypatch):
+    db = printed["db"]
+    before = next(iter(db.query("SELECT COUNT(*) AS n FROM pack_prints")))["n"]
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render, "render_packs", broken)
+    with pytest.raises(OSError):
+        batches.print_packs(db, WANGKUI_STAFF, printed["selection"], tmp_path / "x.pdf", on=ON)
+    assert next(iter(db.query("SELECT COUNT(*) AS n FROM pack_prints")))["n"] == before
+    assert not (tmp_path / "x.pdf").exists()

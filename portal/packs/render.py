@@ -35,7 +35,7 @@ from portal.packs import content, qr
 from portal.packs.model import WorkerPack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CHUNK = 50
+CHUNK = 20  # workers per layout: ~260 MB a rendering process (measured)
 CARD_ROWS = 10  # rows of a contact card: the worker's trainings, then blank ones
 MIN_BLANK_ROWS = 3
 ROW_MM = 11
@@ -167,15 +167,17 @@ def render_chunk(
 ) -> list[tuple[int, int]]:
     """Lay out and write the personal pages of one chunk; returns (worker_id, pages) in order.
 
-    The garbage collector is paused while laying out: WeasyPrint builds millions of small
-    objects and the collector's passes over them cost a third of the time (measured).
+    Everything alive before the chunk (modules, fonts, caches) is frozen out of the garbage
+    collector's sight first: its full passes over them cost much of the time (measured), while
+    switching it off altogether let a chunk's cycles pile up (+40% memory).
     """
     css = (
         stylesheet()
         + footer_css("string(who)", printed_on)
         + f"@page pack:nth(1 of pack) {{ counter-reset: page {first_page}; }}\n"
     )
-    gc.disable()
+    gc.collect()
+    gc.freeze()
     try:
         doc = pdf.render_document(packs_html(packs, site_url), css=css)
         starts = {}
@@ -187,7 +189,7 @@ def render_chunk(
         pdf.write_pages(doc, target=target)
         return [(p.worker_id, order[n + 1] - order[n]) for n, p in enumerate(packs)]
     finally:
-        gc.enable()
+        gc.unfreeze()
         gc.collect()
 
 
@@ -310,7 +312,8 @@ class Workers:
             status, value = pickle.load(proc.stdout)
         except (EOFError, BrokenPipeError, OSError) as exc:
             raise RuntimeError(f"rendering process {proc.pid} stopped") from exc
-        self.idle.put(proc)
+        finally:
+            self.idle.put(proc)  # a dead one fails the next job at once instead of hanging it
         if status != "ok":
             raise RuntimeError(f"rendering failed in process {proc.pid}:\n{value}")
         return value
