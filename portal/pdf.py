@@ -55,11 +55,32 @@ def safe_fetcher():
     return _fetcher_class()()
 
 
-def render_pdf(html: str, *, css: str = "", target=None) -> bytes | None:
-    """Render an HTML string (already escaped) to PDF; write to ``target`` or return bytes."""
+def render_document(html: str, *, css: str = ""):
+    """Lay out an HTML string (already escaped) without writing it: a ``weasyprint.Document``.
+
+    For callers that assemble one PDF from several layouts (the policy packs reuse the pages of
+    one 明白卡 in every worker's pack); write the result with ``write_pages``.
+    """
     from weasyprint import CSS, HTML
 
     fetcher = safe_fetcher()
     document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher)
     stylesheets = [CSS(string=BASE_CSS + css, url_fetcher=fetcher, base_url=ASSETS.as_uri() + "/")]
-    return document.write_pdf(target, stylesheets=stylesheets, attachments=[])
+    return document.render(stylesheets=stylesheets)
+
+
+def write_pages(document, pages=None, target=None) -> bytes | None:
+    """Write ``pages`` (default: all of ``document``'s; may come from other documents laid out
+    by ``render_document``) as one PDF, fonts embedded once, never with an attachment."""
+    import copy
+
+    combined = document.copy(document.pages if pages is None else pages)
+    metadata = copy.copy(combined.metadata)
+    metadata.attachments = []  # whatever <link rel="attachment"> asked for, nothing is attached
+    combined.metadata = metadata
+    return combined.write_pdf(target, attachments=[])
+
+
+def render_pdf(html: str, *, css: str = "", target=None) -> bytes | None:
+    """Render an HTML string (already escaped) to PDF; write to ``target`` or return bytes."""
+    return write_pages(render_document(html, css=css), target=target)

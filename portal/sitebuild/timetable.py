@@ -32,6 +32,11 @@ ORDER BY s.county_code, s.township_code, s.start_date, s.daily_start, s.id
 """
 
 
+def township_page(county_code: str, township_code: str) -> str:
+    """Where a township's timetable lives in the site (the printed packs' QR codes point here)."""
+    return f"shijianbiao/{county_code}/{township_code}.md"
+
+
 def published_sessions(db) -> list[dict]:
     rows = []
     for r in db.query(PUBLISHED):
@@ -77,7 +82,7 @@ def write(docs: Path, env, context: dict, sessions: list[dict]) -> dict:
                 "updated": today,
             }
             township_pages.append(
-                render.write_page(docs, f"shijianbiao/{county['code']}/{tcode}.md", meta, body)
+                render.write_page(docs, township_page(county["code"], tcode), meta, body)
             )
         body = render.render(
             env, "county.md", county=county, townships=townships, total=len(mine), **context

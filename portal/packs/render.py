@@ -1,0 +1,380 @@
+"""Turn packs into one PDF: one HTML document per batch, the 明白卡 laid out once and reused.
+
+Why this shape (measured on this machine, see bench/bench_packs.py):
+- One HTML document per batch embeds each font subset once and lays out far faster than a
+  document per person.
+- The 明白卡 is the same for every worker of a county, so its pages are laid out once and the
+  same page objects are written into every worker's pack: only the personal pages (nearby
+  sessions, job openings, QR code, the two contact-card copies) are laid out per worker.
+- Big batches are laid out in chunks of ``CHUNK`` workers, each written to a temporary PDF and
+  merged with pypdf, so memory stays flat whatever the batch size; chunks run in up to two
+  processes, one per core.
+Every worker's pack starts on a new page and its pages are numbered within the pack.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import functools
+import gc
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from portal import pdf
+from portal.packs import content, qr
+from portal.packs.model import WorkerPack
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CHUNK = 20  # workers per layout: ~260 MB a rendering process (measured)
+CARD_ROWS = 10  # rows of a contact card: the worker's trainings, then blank ones
+MIN_BLANK_ROWS = 3
+ROW_MM = 11
+CONTENT_WIDTH_MM = 182  # A4 210 mm less 14 mm margins each side (portal.pdf.BASE_CSS)
+COLUMNS = (19, 19, 16, 18, 15, 13)  # per cent; matches col.c-* in pack.css
+
+
+@dataclass(frozen=True)
+class PackPages:
+    worker_id: int
+    first_page: int  # 1-based, in the output PDF
+    page_count: int
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    pages: int
+    packs: tuple[PackPages, ...]
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name: names and places are typed by people
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@functools.cache
+def stylesheet() -> str:
+    return (TEMPLATES / "pack.css").read_text(encoding="utf-8") + _blank_grid_css()
+
+
+def _blank_grid_css() -> str:
+    """Blank card rows drawn as one grid image: as many rows as needed for one layout box."""
+    xs, x = [], 0.0
+    for w in COLUMNS[:-1]:
+        x += CONTENT_WIDTH_MM * w / 100
+        xs.append(x)
+    lines = "".join(f"M{x:.2f} 0V{ROW_MM}" for x in xs) + f"M0 {ROW_MM - 0.1}H{CONTENT_WIDTH_MM}"
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{CONTENT_WIDTH_MM}mm' "
+        f"height='{ROW_MM}mm' viewBox='0 0 {CONTENT_WIDTH_MM} {ROW_MM}'>"
+        f"<path d='{lines}' stroke='%23444' stroke-width='0.21' fill='none'/></svg>"
+    )
+    uri = "data:image/svg+xml;utf8," + svg.replace("<", "%3C").replace(">", "%3E").replace(
+        " ", "%20"
+    )
+    return f'\n.blank-rows {{ background: url("{uri}") 0 0 / 100% {ROW_MM}mm repeat-y; }}\n'
+
+
+def footer_css(label: str, printed_on: dt.date, *, total: bool = False) -> str:
+    """Page footers: what the page is, the print date, the page number within the pack."""
+    number = (
+        '"第 " counter(page) " 页 / 共 " counter(pages) " 页"'
+        if total
+        else ('"第 " counter(page) " 页"')
+    )
+    return (
+        "@page { @bottom-center { content: none; }"
+        f" @bottom-left {{ content: {label}; font-size: 9pt; color: #444; }}"
+        f' @bottom-right {{ content: "打印日期：{printed_on.isoformat()}　" {number};'
+        " font-size: 9pt; color: #444; } }\n"
+    )
+
+
+def blank_rows(pack: WorkerPack | None) -> int:
+    done = len(pack.sessions) if pack else 0
+    return max(MIN_BLANK_ROWS, CARD_ROWS - done)
+
+
+def mingbai_html(county_code: str | None) -> str:
+    contacts = [content.county_contact(county_code)] if county_code else content.county_bureaus()
+    return (
+        _env()
+        .get_template("mingbai.html.j2")
+        .render(
+            title="就业政策明白卡",
+            body_class="mingbai-doc",
+            blocks=content.policy_blocks(),
+            contacts=contacts,
+            advice=content.ASK_LOCALLY,
+            document_line=content.document_line(),
+        )
+    )
+
+
+def packs_html(packs: list[WorkerPack], site_url: str) -> str:
+    urls = {
+        p.township_code: qr.timetable_url(site_url, p.county_code, p.township_code) for p in packs
+    }
+    codes = {code: qr.svg_data_uri(url) for code, url in urls.items()}
+    return (
+        _env()
+        .get_template("packs.html.j2")
+        .render(
+            title="政策包",
+            body_class="packs-doc",
+            packs=packs,
+            urls=urls,
+            qr=codes,
+            blank_rows=blank_rows,
+        )
+    )
+
+
+def blank_card_html() -> str:
+    return (
+        _env()
+        .get_template("blank_card.html.j2")
+        .render(title="技能扶贫联系卡", body_class="blank-doc", rows=CARD_ROWS)
+    )
+
+
+def mingbai_pdf(county_code: str | None, printed_on: dt.date, target, *, total: bool = False):
+    """The 明白卡 alone: written once per county and batch, its pages shared by every pack."""
+    css = stylesheet() + footer_css('"就业政策明白卡"', printed_on, total=total)
+    document = pdf.render_document(mingbai_html(county_code), css=css)
+    pdf.write_pages(document, target=target)
+    return len(document.pages)
+
+
+def render_chunk(
+    packs: list[WorkerPack], site_url: str, printed_on: dt.date, first_page: int, target: str
+) -> list[tuple[int, int]]:
+    """Lay out and write the personal pages of one chunk; returns (worker_id, pages) in order.
+
+    Everything alive before the chunk (modules, fonts, caches) is frozen out of the garbage
+    collector's sight first: its full passes over them cost much of the time (measured), while
+    switching it off altogether let a chunk's cycles pile up (+40% memory).
+    """
+    css = (
+        stylesheet()
+        + footer_css("string(who)", printed_on)
+        + f"@page pack:nth(1 of pack) {{ counter-reset: page {first_page}; }}\n"
+    )
+    gc.collect()
+    gc.freeze()
+    try:
+        doc = pdf.render_document(packs_html(packs, site_url), css=css)
+        starts = {}
+        for index, page in enumerate(doc.pages):
+            for anchor in page.anchors:
+                if anchor.startswith("pack-"):
+                    starts.setdefault(int(anchor[5:]), index)
+        order = [starts[p.worker_id] for p in packs] + [len(doc.pages)]
+        pdf.write_pages(doc, target=target)
+        return [(p.worker_id, order[n + 1] - order[n]) for n, p in enumerate(packs)]
+    finally:
+        gc.unfreeze()
+        gc.collect()
+
+
+def _chunks(packs: list[WorkerPack], size: int) -> list[list[WorkerPack]]:
+    """Consecutive runs of at most ``size`` workers of one county."""
+    chunks: list[list[WorkerPack]] = []
+    for p in packs:
+        if not chunks or len(chunks[-1]) >= size or chunks[-1][0].county_code != p.county_code:
+            chunks.append([])
+        chunks[-1].append(p)
+    return chunks
+
+
+def render_packs(
+    packs: list[WorkerPack],
+    out: Path,
+    *,
+    site_url: str | None = None,
+    printed_on: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_size: int = CHUNK,
+    processes: int | None = None,
+) -> Rendered:
+    """Write the packs to ``out`` (replaced only when complete); ``progress(done, total)``."""
+    if not packs:
+        raise ValueError("no packs to render")
+    site = qr.site_url(site_url)
+    printed_on = printed_on or dt.date.today()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    chunks = _chunks(packs, chunk_size)
+    if processes is None:
+        processes = min(2, os.cpu_count() or 1)
+    processes = max(1, min(processes, len(chunks)))
+    with tempfile.TemporaryDirectory(prefix=".packs-", dir=out.parent) as tmp:
+        if processes == 1:
+            counts, cards = _render_all(None, chunks, site, printed_on, Path(tmp), progress)
+        else:
+            with Workers(processes) as pool:
+                counts, cards = _render_all(pool, chunks, site, printed_on, Path(tmp), progress)
+        partial = Path(tmp) / "all.pdf"
+        targets = [str(Path(tmp) / f"chunk-{n:05d}.pdf") for n in range(len(chunks))]
+        manifest = _merge(packs, chunks, counts, targets, cards, partial)
+        os.replace(partial, out)
+    return Rendered(out, sum(m.page_count for m in manifest), tuple(manifest))
+
+
+def _render_all(pool, chunks, site, printed_on, tmp: Path, progress):
+    """Each county's 明白卡, then the chunks, in ``pool`` or (None) in this process.
+
+    With a pool the parent never lays anything out itself, so its memory stays that of the
+    merge; the rendering processes hold the fonts and layouts.
+    """
+
+    def call(fn, *args):
+        return pool.submit(fn.__name__, *args) if pool else _Done(fn(*args))
+
+    counties = dict.fromkeys(chunk[0].county_code for chunk in chunks)
+    pending = {
+        c: (
+            str(tmp / f"card-{c}.pdf"),
+            call(mingbai_pdf, c, printed_on, str(tmp / f"card-{c}.pdf")),
+        )
+        for c in counties
+    }
+    cards = {c: (path, future.result()) for c, (path, future) in pending.items()}
+    total = sum(len(chunk) for chunk in chunks)
+    counts: list[list[tuple[int, int]]] = [[] for _ in chunks]
+    futures = {}
+    done = 0
+    for n, chunk in enumerate(chunks):
+        first_page = cards[chunk[0].county_code][1] + 1
+        target = str(tmp / f"chunk-{n:05d}.pdf")
+        future = call(render_chunk, chunk, site, printed_on, first_page, target)
+        futures[future] = n
+        if not pool:
+            counts[n] = future.result()
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+    if pool:
+        for future in concurrent.futures.as_completed(futures):
+            n = futures[future]
+            counts[n] = future.result()
+            done += len(chunks[n])
+            if progress:
+                progress(done, total)
+    return counts, cards
+
+
+class Workers:
+    """Rendering processes (``python -m portal.packs.worker``), one job at a time each."""
+
+    def __init__(self, n: int):
+        root = str(Path(__file__).resolve().parent.parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        }
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "portal.packs.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=root,
+                env=env,
+            )
+            for _ in range(n)
+        ]
+        self.idle: queue.Queue = queue.Queue()
+        for proc in self.procs:
+            self.idle.put(proc)
+        self.threads = concurrent.futures.ThreadPoolExecutor(n)
+
+    def _call(self, name: str, args: tuple):
+        proc = self.idle.get()
+        try:
+            pickle.dump((name, args), proc.stdin)
+            proc.stdin.flush()
+            status, value = pickle.load(proc.stdout)
+        except (EOFError, BrokenPipeError, OSError) as exc:
+            raise RuntimeError(f"rendering process {proc.pid} stopped") from exc
+        finally:
+            self.idle.put(proc)  # a dead one fails the next job at once instead of hanging it
+        if status != "ok":
+            raise RuntimeError(f"rendering failed in process {proc.pid}:\n{value}")
+        return value
+
+    def submit(self, name: str, *args) -> concurrent.futures.Future:
+        return self.threads.submit(self._call, name, args)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.threads.shutdown(wait=True, cancel_futures=True)
+        for proc in self.procs:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+class _Done:
+    """An already-computed result that looks like a future."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
+
+
+def _merge(packs, chunks, counts, targets, cards, target: Path) -> list[PackPages]:
+    """Interleave each county's 明白卡 with each worker's pages.
+
+    pypdf shares a page's content stream and fonts between every copy of it, so the 明白卡 is
+    stored once per county, however many packs repeat it.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    names = {p.worker_id: p for p in packs}
+    writer = PdfWriter()
+    card_pages = {county: PdfReader(path).pages for county, (path, _n) in cards.items()}
+    manifest = []
+    for chunk, chunk_counts, part in zip(chunks, counts, targets, strict=True):
+        own = PdfReader(part).pages
+        index = 0
+        for worker_id, count in chunk_counts:
+            first = len(writer.pages)
+            for page in card_pages[chunk[0].county_code]:
+                writer.add_page(page)
+            for page in own[index : index + count]:
+                writer.add_page(page)
+            index += count
+            pack = names[worker_id]
+            writer.add_outline_item(title=f"{pack.name}（{pack.village}）", page_number=first)
+            manifest.append(PackPages(worker_id, first + 1, len(writer.pages) - first))
+    writer.add_metadata({"/Title": "政策包", "/Creator": "绥化市就业扶贫技能培训全覆盖"})
+    with open(target, "wb") as fh:
+        writer.write(fh)
+    return manifest

@@ -1,0 +1,41 @@
+"""A rendering process: reads pickled jobs on stdin, writes pickled results on stdout.
+
+Why not multiprocessing: a spawned child re-imports the parent's main module (build.py, the
+portal, a test runner), which drags in the database layer and pandas (~90 MB a process) and
+runs whatever that module does at import. This process imports only the renderer.
+Only the parent that started it writes to its stdin; nothing else is unpickled.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import traceback
+
+JOBS = ("mingbai_pdf", "render_chunk")
+
+
+def main() -> None:
+    results = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed by libraries goes to stderr, never into the results
+    jobs = sys.stdin.buffer
+    from portal.packs import render
+
+    while True:
+        try:
+            name, args = pickle.load(jobs)
+        except EOFError:
+            return
+        try:
+            if name not in JOBS:
+                raise ValueError(f"unknown job {name}")
+            reply = ("ok", getattr(render, name)(*args))
+        except Exception:  # reported to the parent, which raises it there
+            reply = ("error", traceback.format_exc())
+        pickle.dump(reply, results)
+        results.flush()
+
+
+if __name__ == "__main__":
+    main()
