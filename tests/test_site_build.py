@@ -387,3 +387,30 @@ def test_navigation_keeps_a_new_hand_written_page():
     )
     assert tree[-1] == "gonggao/index.md"
     assert sum(1 for item in tree if item == "wenti/index.md") == 0  # listed once, in its place
+
+
+def test_every_township_has_a_page_so_printed_qr_codes_resolve(demo_site, demo_template):
+    """The QR code on a printed pack points at the worker's township page: it must exist."""
+    import sqlite3
+
+    from portal.packs import qr
+
+    conn = sqlite3.connect(demo_template)
+    townships = conn.execute(
+        "SELECT DISTINCT county_code, township_code FROM workers ORDER BY 1, 2"
+    ).fetchall()
+    assert townships
+    base = "http://example.org/"
+    for county, township in townships:
+        url = qr.timetable_url(base, county, township)
+        page = demo_site.site / url.removeprefix(base)
+        assert page.is_file(), url
+    empty = [
+        t
+        for t in townships
+        if "还没有公布培训班"
+        in (demo_site.site / qr.timetable_url(base, *t).removeprefix(base)).read_text(
+            encoding="utf-8"
+        )
+    ]
+    assert empty, "the demo has townships without published sessions; their pages must say so"

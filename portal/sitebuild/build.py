@@ -56,7 +56,7 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
     sessions = timetable.published_sessions(db)
     policy_list = policy_pages.write(docs, env, context)
     campaign_list = campaign_pages.write(docs, env, context, sessions)
-    timetable_nav = timetable.write(docs, env, context, sessions)
+    timetable_nav = timetable.write(docs, env, context, sessions, timetable.townships_by_county(db))
     checker.write(docs, env, context)
     progress.write(docs, env, context, db)
     downloads.write(docs, env, context)

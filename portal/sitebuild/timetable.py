@@ -45,9 +45,22 @@ def published_sessions(db) -> list[dict]:
     return rows
 
 
-def write(docs: Path, env, context: dict, sessions: list[dict]) -> dict:
+def townships_by_county(db) -> dict[str, list[tuple[str, str]]]:
+    """Every township in the area tree: each gets a page, so a printed QR code never 404s."""
+    result: dict[str, list[tuple[str, str]]] = {}
+    for row in db.query(
+        "SELECT code, name, parent_code FROM areas WHERE level = 'township' ORDER BY code"
+    ):
+        result.setdefault(row["parent_code"], []).append((row["code"], row["name"]))
+    return result
+
+
+def write(
+    docs: Path, env, context: dict, sessions: list[dict], townships: dict | None = None
+) -> dict:
     """Write the timetable section; returns the nav tree {county code: [page, ...]} and index."""
     today = context["today"]
+    townships = townships or {}
     by_county = {
         code: list(group) for code, group in itertools.groupby(sessions, lambda s: s["county_code"])
     }
@@ -55,16 +68,24 @@ def write(docs: Path, env, context: dict, sessions: list[dict]) -> dict:
     nav = {"index": "shijianbiao/index.md", "counties": []}
     for county in catalogue.counties():
         mine = by_county.get(county["code"], [])
-        townships = []
+        listed = []
         township_pages = []
-        for tcode, group in itertools.groupby(mine, lambda s: s["township_code"]):
+        grouped = {
+            code: list(group)
+            for code, group in itertools.groupby(mine, lambda s: s["township_code"])
+        }
+        names = dict(townships.get(county["code"], []))
+        names.update({code: group[0]["township"] for code, group in grouped.items()})
+        for tcode in sorted(names):
             if not re.fullmatch(r"\d{6,15}", str(tcode)):
                 raise UserError(
                     f"乡镇代码“{render.clean(tcode)}”不是数字代码，不能生成时间表页面。"
                 )
-            group = sorted(group, key=lambda s: (s["start_date"], s["daily_start"], s["id"]))
-            name = group[0]["township"]
-            townships.append({"code": tcode, "name": name, "n": len(group)})
+            group = sorted(
+                grouped.get(tcode, []), key=lambda s: (s["start_date"], s["daily_start"], s["id"])
+            )
+            name = names[tcode]
+            listed.append({"code": tcode, "name": name, "n": len(group)})
             body = render.render(
                 env,
                 "township.md",
@@ -85,7 +106,7 @@ def write(docs: Path, env, context: dict, sessions: list[dict]) -> dict:
                 render.write_page(docs, township_page(county["code"], tcode), meta, body)
             )
         body = render.render(
-            env, "county.md", county=county, townships=townships, total=len(mine), **context
+            env, "county.md", county=county, townships=listed, total=len(mine), **context
         )
         meta = {
             "title": f"{county['name']}培训时间表",
@@ -99,7 +120,7 @@ def write(docs: Path, env, context: dict, sessions: list[dict]) -> dict:
                 "code": county["code"],
                 "name": county["name"],
                 "n": len(mine),
-                "townships": len(townships),
+                "townships": sum(1 for t in listed if t["n"]),
             }
         )
     body = render.render(
