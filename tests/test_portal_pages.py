@@ -187,9 +187,9 @@ def test_sessions_page_lists_only_own_sessions_and_calendar(demo_db, demo_db_pat
 def test_sessions_page_site_rebuild_for_staff_explains_missing_builder(
     demo_db, demo_db_path, monkeypatch
 ):
-    from portal import sitebuild
+    from portal import siterebuild
 
-    monkeypatch.setattr(sitebuild, "available", lambda: False)
+    monkeypatch.setattr(siterebuild, "available", lambda: False)
     at = page("sessions", actor(demo_db, "wangkui_staff"), demo_db_path)
     by_label(at.button, "重建公开网站").click()
     at.run()

@@ -9,7 +9,7 @@ import threading
 import pytest
 from portal_support import actor, institution, session_form, workers_in
 
-from portal import accounts, attendance, enrolment, idnumber, sessions, sitebuild, useradmin
+from portal import accounts, attendance, enrolment, idnumber, sessions, siterebuild, useradmin
 from portal import db as database
 from portal import workers as workers_mod
 from portal.db import one
@@ -692,24 +692,24 @@ def test_site_rebuild_runs_the_site_command_and_records_it(ctx, demo_db_path, mo
     def fake(code):
         return lambda *args: [sys.executable, "-c", code, *args]
 
-    monkeypatch.setattr(sitebuild, "_command", fake("import sys; print('built', sys.argv[1:])"))
-    result = sitebuild.rebuild(ctx.db, ctx.wk_staff, sitebuild.db_file(ctx.db))
+    monkeypatch.setattr(siterebuild, "_command", fake("import sys; print('built', sys.argv[1:])"))
+    result = siterebuild.rebuild(ctx.db, ctx.wk_staff, siterebuild.db_file(ctx.db))
     assert result.ok and "已重建" in result.message
     assert str(demo_db_path) in result.output  # the portal's own database file is passed on
     log = one(ctx.db, "SELECT * FROM audit_log WHERE action = 'rebuild_site'")
     assert log["actor"] == "wangkui_staff" and '"ok": true' in log["after_json"]
     monkeypatch.setattr(
-        sitebuild, "_command", fake("import sys; sys.exit(0 if '--help' in sys.argv else 3)")
+        siterebuild, "_command", fake("import sys; sys.exit(0 if '--help' in sys.argv else 3)")
     )
-    failed = sitebuild.rebuild(ctx.db, ctx.wk_staff, demo_db_path)
+    failed = siterebuild.rebuild(ctx.db, ctx.wk_staff, demo_db_path)
     assert not failed.ok and "构建失败" in failed.message
 
 
 def test_site_rebuild_is_for_staff_and_explains_when_missing(ctx, demo_db_path, monkeypatch):
     with pytest.raises(ScopeError):
-        sitebuild.rebuild(ctx.db, ctx.wk_inst, demo_db_path)
-    monkeypatch.setattr(sitebuild, "available", lambda: False)
-    result = sitebuild.rebuild(ctx.db, ctx.wk_staff, demo_db_path)
+        siterebuild.rebuild(ctx.db, ctx.wk_inst, demo_db_path)
+    monkeypatch.setattr(siterebuild, "available", lambda: False)
+    result = siterebuild.rebuild(ctx.db, ctx.wk_staff, demo_db_path)
     assert not result.ok and "尚未安装" in result.message
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from portal import areas, catalogue, flash, sessions, sitebuild, views
+from portal import areas, catalogue, flash, sessions, siterebuild, views
 from portal.ui import connection, current_actor
 
 db = connection()
@@ -258,7 +258,7 @@ if actor.is_staff:
         st.write("已发布的班次会在网站下次生成时出现在公开的培训时间表上。")
         if st.button("重建公开网站"):
             with st.spinner("正在生成网站……"):
-                result = sitebuild.rebuild(db, actor, sitebuild.db_file(db))
+                result = siterebuild.rebuild(db, actor, siterebuild.db_file(db))
             (st.success if result.ok else st.warning)(result.message)
             if result.output:
                 st.code(result.output, language=None)
