@@ -181,8 +181,16 @@ def fill(text: str, on: dt.date | None = None) -> str:
         ) from exc
 
 
+_rates_memo: tuple[object, list[Rate]] | None = None
+
+
 def rates() -> list[Rate]:
-    return [_rate(e) for e in _load("rates.yml")["rates"]]
+    """Every rate entry; parsed once per loaded file (pages ask for rates on every run)."""
+    global _rates_memo
+    raw = _load("rates.yml")
+    if _rates_memo is None or _rates_memo[0] is not raw:
+        _rates_memo = (raw, [_rate(e) for e in raw["rates"]])
+    return list(_rates_memo[1])
 
 
 def rate(key: str, on: dt.date | None = None) -> Rate:
