@@ -361,12 +361,7 @@ class RowChecker:
                 value = 1 if value == "yes" else 0
             record[key] = value
         self.seen[id_number] = number
-        return Outcome(
-            "ok",
-            number,
-            name=name,
-            id_text=id_text[:40],
-            record=record,
-            id_number=id_number,
-            warnings=warnings,
-        )
+        # The outcome made for a rejection becomes the acceptance: one object per row.
+        out.kind, out.name, out.record, out.id_number = "ok", name, record, id_number
+        out.warnings = warnings
+        return out
