@@ -132,3 +132,16 @@ def test_a_file_calamine_cannot_open_still_gets_openpyxls_explanation(tmp_path):
     assert reader._open_xlsx_calamine(fake, fake.name) is None
     with pytest.raises(Exception, match="不是有效的 .xlsx"):
         reader.open_ledger(fake)
+
+
+def test_city_import_for_one_county_moves_a_worker_stored_in_another(db, tmp_path):
+    from portal.scope import Actor
+
+    city = Actor("city", "city", display_name="市局")
+    import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 3, county="兰西")), city)
+    result = import_ledger(
+        db, write_csv(tmp_path / "b.csv", rows(2, 4, county="望奎")), city, county="望奎"
+    )
+    assert (result.new, result.updated, result.unchanged, result.rejected) == (1, 1, 0, 0)
+    got = dict(db.execute("SELECT id_number, county_code FROM workers").fetchall())
+    assert got == {ident(1): "231222", ident(2): "231221", ident(3): "231221"}
