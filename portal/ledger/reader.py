@@ -136,6 +136,53 @@ def _mapped(columns: dict[str, int], cells) -> dict:
 
 
 def _open_xlsx(path: Path, name: str) -> Sheet:
+    """calamine (Rust) when it can read the file, else openpyxl, whose errors say why not.
+
+    Why two readers: openpyxl parses a 200,000-row sheet in about 40 CPU seconds, calamine in
+    about 3. Both hand over the cell types the checks rely on (a number stays a number, so an
+    ID number Excel stored as a number is still caught).
+    """
+    sheet = _open_xlsx_calamine(path, name)
+    return sheet if sheet is not None else _open_xlsx_openpyxl(path, name)
+
+
+def _open_xlsx_calamine(path: Path, name: str) -> Sheet | None:
+    """None when calamine is missing or cannot read the file; a header search as openpyxl's."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a declared dependency; openpyxl still works
+        return None
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheets = [wb.get_sheet_by_index(i) for i in range(len(wb.sheet_names))]
+    except Exception:  # noqa: BLE001 - any failure: let openpyxl read it or explain why not
+        return None
+    for ws in sheets:
+        # skip_empty_area=False keeps the rows above the first filled one, so row numbers
+        # match what the person sees in their program.
+        cells_by_row = ws.to_python(skip_empty_area=False)
+        head = [(n, cells) for n, cells in enumerate(cells_by_row[:HEADER_SEARCH_ROWS], 1)]
+        found = _locate_header(head)
+        if found is None:
+            continue
+        header_row, columns = found
+
+        def rows(cells_by_row=cells_by_row, header_row=header_row, columns=columns):
+            n = len(cells_by_row[0]) if cells_by_row else 0
+            items = tuple(columns.items())
+            for number in range(header_row + 1, len(cells_by_row) + 1):
+                cells = cells_by_row[number - 1]
+                cells_by_row[number - 1] = None  # free each row once read
+                if len(cells) == n:
+                    yield number, {key: cells[i] for key, i in items}
+                else:
+                    yield number, _mapped(columns, cells)
+
+        return Sheet(name, header_row, columns, rows())
+    return None
+
+
+def _open_xlsx_openpyxl(path: Path, name: str) -> Sheet:
     from openpyxl import load_workbook
 
     try:

@@ -204,6 +204,18 @@ def clean(value: str, *, field: str, max_len: int) -> str | None:
     return validate.clean_text(value, field=field, max_len=max_len)
 
 
+_REPEATING = {"education", "work_capacity", "work_status", "wanted_trade"}
+_MISS = object()
+
+
+def _memo_clean(memo: dict, value: str, field: str, max_len: int) -> str | None:
+    """``clean`` remembered per distinct value; a UserError is raised again each time."""
+    found = memo.get(value, _MISS)
+    if found is _MISS:
+        found = memo[value] = clean(value, field=field, max_len=max_len)
+    return found
+
+
 class RowChecker:
     """Checks rows in file order; remembers ID numbers to catch duplicates within the file."""
 
@@ -214,6 +226,20 @@ class RowChecker:
         self.today = today or dt.date.today()
         self.seen: dict[str, int] = {}
         self._counties: dict[str, str | None] = {}
+        # Per-field memo of cleaned cells: a ledger repeats its townships, villages and
+        # wordings thousands of times, so each distinct cell is cleaned once.
+        self._townships: dict[str, str | None] = {}
+        self._villages: dict[str, str | None] = {}
+        self._text_fields = [
+            (key, label, max_len, {} if key in _REPEATING else None)
+            for key, (label, max_len) in TEXT_FIELDS.items()
+            if key in fields
+        ]
+        self._yes_no_fields = [
+            (key, label) for key, label in YES_NO_FIELDS.items() if key in fields
+        ]
+        self._has_gender = "gender" in fields
+        self._has_phone = "phone" in fields
 
     def _county(self, text: str) -> str | None:
         if text not in self._counties:
@@ -243,14 +269,15 @@ class RowChecker:
             return out
         quick = quick_id(id_text, self.today) if id_raw.__class__ is str else None
         if quick is not None:
-            parsed = idnumber.IdNumber(quick[0], quick[1], quick[2], quick[0][:6])
+            id_number, birth, gender = quick
         else:
             try:
                 parsed = idnumber.parse(id_raw, today=self.today)
             except idnumber.IdNumberError as exc:
                 out.reason = str(exc)
                 return out
-        earlier = self.seen.get(parsed.number)
+            id_number, birth, gender = parsed.number, parsed.birth_date, parsed.gender
+        earlier = self.seen.get(id_number)
         if earlier is not None:
             out.reason = f"与第{earlier}行的身份证号重复（同一人在表里出现了两次）。"
             return out
@@ -271,8 +298,8 @@ class RowChecker:
             out.reason = "缺少县（市、区）：请填写该列，或导入时指定县（市、区）。"
             return out
         try:
-            township = clean(cell_text(raw.get("township")), field="乡镇", max_len=50)
-            village = clean(cell_text(raw.get("village")), field="村", max_len=50)
+            township = _memo_clean(self._townships, cell_text(raw.get("township")), "乡镇", 50)
+            village = _memo_clean(self._villages, cell_text(raw.get("village")), "村", 50)
         except UserError as exc:
             out.reason = str(exc)
             return out
@@ -284,22 +311,24 @@ class RowChecker:
             return out
         record: dict = {
             "name": name,
-            "gender": parsed.gender,
-            "birth_date": parsed.birth_date.isoformat(),
+            "gender": gender,
+            "birth_date": birth.isoformat(),
             "county_code": code,
             "township": township,
             "village": village,
         }
         warnings: list[str] = []
-        if "gender" in self.fields:
-            g = cell_text(raw.get("gender")).replace("性", "")
-            if g and g not in ("男", "女"):
-                warnings.append(f"性别栏“{g[:10]}”看不懂，已按身份证号记为{parsed.gender}。")
-            elif g and g != parsed.gender:
-                warnings.append(
-                    f"性别栏写的是“{g}”，与身份证号不符，已按身份证号记为{parsed.gender}。"
-                )
-        if "phone" in self.fields:
+        if self._has_gender:
+            g = cell_text(raw.get("gender"))
+            if g != gender and g:
+                g = g.replace("性", "")
+                if g and g not in ("男", "女"):
+                    warnings.append(f"性别栏“{g[:10]}”看不懂，已按身份证号记为{gender}。")
+                elif g and g != gender:
+                    warnings.append(
+                        f"性别栏写的是“{g}”，与身份证号不符，已按身份证号记为{gender}。"
+                    )
+        if self._has_phone:
             p = cell_text(raw.get("phone"))
             if not p:
                 record["phone"] = None
@@ -308,33 +337,31 @@ class RowChecker:
                     record["phone"] = p if _MOBILE.fullmatch(p) else validate.phone(p)
                 except UserError as exc:
                     warnings.append(f"{exc}该号码未导入。")
-        for key, (label, max_len) in TEXT_FIELDS.items():
-            if key in self.fields:
-                try:
-                    record[key] = clean(cell_text(raw.get(key)), field=label, max_len=max_len)
-                except UserError as exc:
-                    warnings.append(f"{exc}该栏未导入。")
-        for key, label in YES_NO_FIELDS.items():
-            if key in self.fields:
-                value = yes_no(raw.get(key))
-                if value is None:
-                    shown = cell_text(raw.get(key))[:10]
-                    warnings.append(
-                        f"{label}“{shown}”看不懂（请写 是/否），已记为未知。"
-                        if key != "liang_hou_sheng"
-                        else f"{label}“{shown}”看不懂（请写 是/否），已记为否。"
-                    )
-                    value = "unknown"
-                if key == "liang_hou_sheng":
-                    value = 1 if value == "yes" else 0
-                record[key] = value
-        self.seen[parsed.number] = number
-        return Outcome(
-            "ok",
-            number,
-            name=name,
-            id_text=id_text[:40],
-            record=record,
-            id_number=parsed.number,
-            warnings=warnings,
-        )
+        for key, label, max_len, memo in self._text_fields:
+            try:
+                text = cell_text(raw.get(key))
+                record[key] = (
+                    clean(text, field=label, max_len=max_len)
+                    if memo is None
+                    else _memo_clean(memo, text, label, max_len)
+                )
+            except UserError as exc:
+                warnings.append(f"{exc}该栏未导入。")
+        for key, label in self._yes_no_fields:
+            value = yes_no(raw.get(key))
+            if value is None:
+                shown = cell_text(raw.get(key))[:10]
+                warnings.append(
+                    f"{label}“{shown}”看不懂（请写 是/否），已记为未知。"
+                    if key != "liang_hou_sheng"
+                    else f"{label}“{shown}”看不懂（请写 是/否），已记为否。"
+                )
+                value = "unknown"
+            if key == "liang_hou_sheng":
+                value = 1 if value == "yes" else 0
+            record[key] = value
+        self.seen[id_number] = number
+        # The outcome made for a rejection becomes the acceptance: one object per row.
+        out.kind, out.name, out.record, out.id_number = "ok", name, record, id_number
+        out.warnings = warnings
+        return out

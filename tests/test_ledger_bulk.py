@@ -1,0 +1,147 @@
+"""Ledger import's bulk paths: index rebuild after a large load, and the two xlsx readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import Workbook
+
+from portal.ledger import importer, reader
+from portal.ledger.importer import import_ledger
+from portal.scope import SYSTEM
+from tests.ledger_files import HEADER, ident, write_csv
+
+
+def rows(first, last, county="望奎"):
+    return [
+        [i, f"人{i}", ident(i), county, f"镇{i % 3}", f"村{i % 7}", "", "13800000000", "是", ""]
+        for i in range(first, last)
+    ]
+
+
+def indexes(db):
+    return sorted(
+        db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'workers'"
+        ).fetchall()
+    )
+
+
+def test_bulk_load_rebuilds_the_same_indexes_and_their_statistics(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "REBUILD_MIN", 10)
+    import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 5)), SYSTEM)
+    db.execute("ANALYZE")
+    schema, stats = indexes(db), db.execute("SELECT * FROM sqlite_stat1 ORDER BY idx").fetchall()
+    assert len(schema) >= 6 and any(r[0] == "workers_coverage" for r in schema)
+
+    result = import_ledger(db, write_csv(tmp_path / "b.csv", rows(1, 60)), SYSTEM)
+
+    assert (result.new, result.unchanged) == (55, 4)
+    assert indexes(db) == schema
+    assert db.execute("SELECT * FROM sqlite_stat1 ORDER BY idx").fetchall() == stats
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # the rebuilt indexes answer queries: one planned on workers_name finds the row
+    plan = db.execute("EXPLAIN QUERY PLAN SELECT id FROM workers WHERE name = '人42'").fetchall()
+    assert "workers_name" in str(plan)
+    assert db.execute("SELECT id_number FROM workers WHERE name = '人42'").fetchone()[0] == ident(
+        42
+    )
+
+
+def test_small_import_into_a_big_table_keeps_the_indexes_in_place(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "REBUILD_MIN", 10)
+    import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 40)), SYSTEM)
+    dropped = []
+    real = importer._secondary_indexes_rebuilt
+
+    def spy(db, rebuild):
+        dropped.append(rebuild)
+        return real(db, rebuild)
+
+    monkeypatch.setattr(importer, "_secondary_indexes_rebuilt", spy)
+    result = import_ledger(db, write_csv(tmp_path / "b.csv", rows(40, 52)), SYSTEM)
+    assert result.new == 12 and dropped == [False]
+
+
+def test_failure_during_a_bulk_load_leaves_schema_and_rows_as_before(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "REBUILD_MIN", 10)
+    monkeypatch.setattr(importer, "BATCH", 20)
+    import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 3)), SYSTEM)
+    snapshot = list(db.conn.iterdump())
+
+    def boom(done, total):
+        raise RuntimeError("simulated crash")
+
+    with pytest.raises(RuntimeError):
+        import_ledger(db, write_csv(tmp_path / "b.csv", rows(3, 100)), SYSTEM, progress=boom)
+    assert list(db.conn.iterdump()) == snapshot
+
+
+def _xlsx(path):
+    """Title rows above the header, an empty first row, and cells of every type."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([])
+    ws.append(["望奎县台账"])
+    ws.append(HEADER + ["备注"])
+    ws.append([1, "张三", ident(1), "望奎", "灵山乡", "东村", "", 13800000000, True, "", 5])
+    ws.append([2, "李四", int(ident(2)), "望奎", "灵山乡", "东村"])  # ID stored as a number
+    ws.append([])
+    ws.append([3, "王五", ident(3), "望奎", "灵山乡", "东村", "女性", "12345", False])
+    ws.append([4, "赵六", ident(4), "望奎", "灵山乡", "西村", "男", None, "也许", None, 2.5])
+    ws.append([5, "钱七", ident(5), "望奎", "灵山乡", "西村", "", "", "", "", dt.date(2019, 3, 1)])
+    ws.append([None, "审核人：孙七"])
+    wb.save(path)
+    return path
+
+
+def _outcome(db, path):
+    result = import_ledger(db, path, SYSTEM)
+    stored = db.execute(
+        f"SELECT id_number, {', '.join(importer.COLUMNS)} FROM workers ORDER BY id_number"
+    ).fetchall()
+    return (
+        result.counts(),
+        [(p.row, p.name, p.reason) for p in result.rejected_rows],
+        sorted((p.row, p.reason) for p in result.warning_rows),
+        [r[:6] + r[7:] for r in stored],  # area codes are numbered per database alike
+    )
+
+
+def test_calamine_and_openpyxl_read_a_ledger_alike(db_path, tmp_path, monkeypatch):
+    from portal import db as database
+
+    path = _xlsx(tmp_path / "台账.xlsx")
+    assert reader._open_xlsx_calamine(path, path.name) is not None
+    fast = _outcome(database.connect(tmp_path / "fast.db"), path)
+    monkeypatch.setattr(reader, "_open_xlsx_calamine", lambda path, name: None)
+    slow = _outcome(database.connect(tmp_path / "slow.db"), path)
+    assert fast == slow
+    counts, rejected, warnings, stored = fast
+    assert counts["new"] == 4 and counts["skipped"] == 2
+    assert rejected == [(5, "李四", rejected[0][2])] and "存成了数字" in rejected[0][2]
+    assert [r for r, _ in warnings] == [7, 7, 8, 8]  # gender, phone; gender, "也许"
+    notes = {r[0]: r[-2] for r in stored}
+    assert notes[ident(1)] == "5" and notes[ident(5)] == "2019-03-01"
+
+
+def test_a_file_calamine_cannot_open_still_gets_openpyxls_explanation(tmp_path):
+    fake = tmp_path / "x.xlsx"
+    fake.write_bytes(b"PK\x03\x04 not really a zip")
+    assert reader._open_xlsx_calamine(fake, fake.name) is None
+    with pytest.raises(Exception, match="不是有效的 .xlsx"):
+        reader.open_ledger(fake)
+
+
+def test_city_import_for_one_county_moves_a_worker_stored_in_another(db, tmp_path):
+    from portal.scope import Actor
+
+    city = Actor("city", "city", display_name="市局")
+    import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 3, county="兰西")), city)
+    result = import_ledger(
+        db, write_csv(tmp_path / "b.csv", rows(2, 4, county="望奎")), city, county="望奎"
+    )
+    assert (result.new, result.updated, result.unchanged, result.rejected) == (1, 1, 0, 0)
+    got = dict(db.execute("SELECT id_number, county_code FROM workers").fetchall())
+    assert got == {ident(1): "231222", ident(2): "231221", ident(3): "231221"}
