@@ -36,6 +36,7 @@ from portal.packs.model import WorkerPack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHUNK = 20  # workers per layout: ~260 MB a rendering process (measured)
+MIN_SPLIT = 6  # fewer workers than this are not worth a second process (start-up ~1 s)
 CARD_ROWS = 10  # rows of a contact card: the worker's trainings, then blank ones
 MIN_BLANK_ROWS = 3
 ROW_MM = 11
@@ -209,6 +210,11 @@ def card_stamps(first_page: int, personal: int, card: int):
     ]
 
 
+def warm_up() -> None:
+    """Load fonts and styles in a fresh rendering process while it waits for its first chunk."""
+    pdf.render_document(stamps_html([(COPY_MARKS[0], 1)]), css=stylesheet())
+
+
 def render_chunk(
     packs: list[WorkerPack], site_url: str, printed_on: dt.date, first_page: int, target: str
 ) -> ChunkLayout:
@@ -259,8 +265,8 @@ def render_chunk(
         stamps = {key: len(doc.pages) + n for n, key in enumerate(needed)}
         return ChunkLayout(tuple(layout), stamps)
     finally:
+        gc.collect()  # before unfreezing: a pass over the chunk's own objects only
         gc.unfreeze()
-        gc.collect()
 
 
 def _chunks(packs: list[WorkerPack], size: int) -> list[list[WorkerPack]]:
@@ -290,9 +296,12 @@ def render_packs(
     printed_on = printed_on or dt.date.today()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    chunks = _chunks(packs, chunk_size)
     if processes is None:
         processes = min(2, os.cpu_count() or 1)
+    if processes > 1 and len(packs) >= MIN_SPLIT:
+        # a batch smaller than processes x CHUNK is split evenly, so that every core lays out
+        chunk_size = min(chunk_size, -(-len(packs) // processes))
+    chunks = _chunks(packs, chunk_size)
     processes = max(1, min(processes, len(chunks)))
     with tempfile.TemporaryDirectory(prefix=".packs-", dir=out.parent) as tmp:
         if processes == 1:
@@ -325,6 +334,9 @@ def _render_all(pool, chunks, site, printed_on, tmp: Path, progress):
         )
         for c in counties
     }
+    if pool:  # the processes waiting for a 明白卡 load their fonts meanwhile
+        for _ in range(pool.size - len(counties)):
+            pool.submit("warm_up")
     cards = {c: (path, future.result()) for c, (path, future) in pending.items()}
     total = sum(len(chunk) for chunk in chunks)
     counts: list = [None for _ in chunks]
@@ -369,6 +381,7 @@ class Workers:
             )
             for _ in range(n)
         ]
+        self.size = n
         self.idle: queue.Queue = queue.Queue()
         for proc in self.procs:
             self.idle.put(proc)
