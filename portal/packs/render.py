@@ -5,10 +5,13 @@ Why this shape (measured on this machine, see bench/bench_packs.py):
   document per person.
 - The 明白卡 is the same for every worker of a county, so its pages are laid out once and the
   same page objects are written into every worker's pack: only the personal pages (nearby
-  sessions, job openings, QR code, the two contact-card copies) are laid out per worker.
+  sessions, job openings, QR code) and the contact card are laid out per worker.
+- The contact card's two copies differ only in the copy mark and the page number: the card
+  is laid out once, and each copy is the same page content with a small stamp (mark, footer
+  with the page number) drawn over it when the chunks are merged.
 - Big batches are laid out in chunks of ``CHUNK`` workers, each written to a temporary PDF and
   merged with pypdf, so memory stays flat whatever the batch size; chunks run in up to two
-  processes, one per core.
+  processes, one per core. A batch of one chunk stays in the calling process.
 Every worker's pack starts on a new page and its pages are numbered within the pack.
 """
 
