@@ -13,7 +13,7 @@ import pickle
 import sys
 import traceback
 
-JOBS = ("mingbai_pdf", "render_chunk")
+JOBS = ("mingbai_pdf", "render_chunk", "warm_up")
 
 
 def main() -> None:
