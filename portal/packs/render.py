@@ -38,7 +38,7 @@ from portal.packs import content, qr
 from portal.packs.model import WorkerPack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CHUNK = 20  # workers per layout: ~330 MB a rendering process (measured 2026-11-25)
+CHUNK = 16  # workers per layout: keeps two rendering processes and the merge under 800 MB at 2,000
 # Below this a batch is laid out in this process: starting rendering processes costs more
 # (measured: 15 workers took 8.6 s in two processes, 5.4 s here).
 MIN_SPLIT = CHUNK + 1
