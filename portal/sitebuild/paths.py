@@ -7,9 +7,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONTENT = ROOT / "content"
 DOCS = CONTENT / "docs"  # hand-written pages and assets, copied first
-TEMPLATES = CONTENT / "site" / "templates"  # wording of the generated pages
-THEME = CONTENT / "site" / "theme"
-USER_DICT = CONTENT / "site" / "jieba_userdict.txt"
+TEMPLATES = CONTENT / "web" / "templates"  # wording of the generated pages
+THEME = CONTENT / "web" / "theme"
+USER_DICT = CONTENT / "web" / "jieba_userdict.txt"
 MKDOCS_YML = ROOT / "mkdocs.yml"
 DEFAULT_WORK = ROOT / "build" / "docs"
 DEFAULT_OUT = ROOT / "site"
