@@ -141,8 +141,10 @@ def portal_server():
 
     procs = []
 
-    def start(db_file: Path) -> str:
+    def start(db_file: Path, log: Path | None = None) -> str:
+        """``log``: capture the server's own output there (for scanning it for personal data)."""
         port = free_port()
+        out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, "PORTAL_DB": str(db_file)}
         proc = subprocess.Popen(
             [
@@ -163,10 +165,12 @@ def portal_server():
                 "none",
             ],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
             cwd=ROOT,
         )
+        if log:
+            out.close()
         procs.append(proc)
         url = f"http://127.0.0.1:{port}"
         deadline = time.time() + 60

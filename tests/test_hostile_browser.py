@@ -8,16 +8,10 @@ hold no ID number, phone or name from the database.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from conftest import ROOT, free_port
 
 pytestmark = pytest.mark.browser
 WAIT = 30_000
@@ -49,46 +43,9 @@ def _poison(db_path) -> int:
 
 
 @pytest.fixture
-def logged_portal(demo_db_path, tmp_path):
+def logged_portal(portal_server, demo_db_path, tmp_path):
     log = tmp_path / "portal.log"
-    port = free_port()
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "portal" / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--logger.level",
-                "info",
-            ],
-            env={**os.environ, "PORTAL_DB": str(demo_db_path)},
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield url, log
-    proc.terminate()
-    proc.wait(timeout=10)
+    return portal_server(demo_db_path, log=log), log
 
 
 def _visit_every_page(page, url, username, extra=()):
@@ -137,6 +94,7 @@ def test_no_script_runs_and_no_personal_data_in_logs(logged_portal, browser, dem
     assert dialogs == []
 
     text = log.read_text(encoding="utf-8", errors="replace")
+    assert "127.0.0.1" in text, "the server's log was not captured"
     conn = sqlite3.connect(demo_db_path)
     ids = {r[0] for r in conn.execute("SELECT id_number FROM workers")}
     phones = {r[0] for r in conn.execute("SELECT phone FROM workers WHERE phone IS NOT NULL")}
