@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:
 from portal import accounts, catalogue  # noqa: E402
 from portal import db as database
 from portal import demo as demo_data
+from portal.cli_options import db_option  # noqa: E402
 from portal.errors import UserError  # noqa: E402
 
 
@@ -43,15 +44,6 @@ class FriendlyGroup(click.Group):
                 f"错误：文件操作失败（{exc.strerror or exc}：{exc.filename or ''}）。", err=True
             )
             ctx.exit(1)
-
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="数据库文件（默认取环境变量 PORTAL_DB，否则 db/portal.db）。",
-)
 
 
 def open_db(db_path: Path | None):

@@ -10,6 +10,7 @@ import click
 
 from portal import accounts
 from portal import db as database
+from portal.cli_options import db_option
 from portal.db import one
 from portal.errors import UserError
 from portal.packs import batches
@@ -35,13 +36,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 @click.command("packs")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="数据库文件（默认取环境变量 PORTAL_DB，否则 db/portal.db）。",
-)
+@db_option
 @click.option("--person", help="一个人的身份证号。")
 @click.option("--village", help="一个村：县/乡镇/村，例如 望奎县/新华镇/胜利村。")
 @click.option("--township", help="一个乡镇：县/乡镇，例如 望奎县/新华镇。")

@@ -8,19 +8,14 @@ from pathlib import Path
 import click
 
 from portal import db as database
+from portal.cli_options import db_option
 from portal.errors import UserError
 from portal.reports import monthly, quarterly, render
 from portal.scope import SYSTEM
 
 
 @click.command("report")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="数据库文件（默认取环境变量 PORTAL_DB，否则 db/portal.db）。",
-)
+@db_option
 @click.option("--county", help="县（市、区），例如 望奎县 或 望奎；不写则生成全市汇总（仅月报）。")
 @click.option("--month", help="月报的月份，例如 2019-05。")
 @click.option("--quarter", help="季报的季度，例如 2019-Q2。")

@@ -7,16 +7,11 @@ from pathlib import Path
 import click
 
 from portal import db as database
+from portal.cli_options import db_option
 
 
 @click.command("site")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="数据库文件（默认取环境变量 PORTAL_DB，否则 db/portal.db）。",
-)
+@db_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

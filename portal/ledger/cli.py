@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from portal import db as database
+from portal.cli_options import db_option
 from portal.ledger.importer import import_ledger
 from portal.ledger.report import write_report
 from portal.scope import SYSTEM
@@ -25,13 +26,7 @@ SHOWN_PROBLEMS = 20
     help="把拒收的行（行号、姓名、身份证号、原因）写进 .csv 或 .xlsx 文件。",
 )
 @click.option("--json", "as_json", is_flag=True, help="最后一行输出一个 JSON 对象（各项计数）。")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="数据库文件（默认取环境变量 PORTAL_DB，否则 db/portal.db）。",
-)
+@db_option
 def import_ledger_command(file, county, report_path, as_json, db_path):
     """导入县里的贫困劳动力台账（.xlsx 或 .csv），按身份证号新增或更新。
 
