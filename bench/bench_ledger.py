@@ -259,7 +259,7 @@ def coverage_figures(scale: float, workdir: Path) -> list[dict]:
     from bench import citydata
     from portal import coverage
     from portal import db as database
-    from portal.ledger import lists
+    from portal.ledger import achieved, lists
     from portal.scope import SYSTEM, Actor
 
     source = citydata.build(workdir / f"city-{scale:g}.db", scale)
@@ -302,17 +302,35 @@ def coverage_figures(scale: float, workdir: Path) -> list[dict]:
         "培训需求清单：一个村": lambda: lists.demand_list(db, county_actor, village=village),
     }
     rows = []
+    enrolment = db.execute(
+        "SELECT e.id FROM enrolments e JOIN sessions s ON s.id = e.session_id "
+        "WHERE s.status = 'completed' AND e.status = 'completed' AND s.county_code = ? LIMIT 1",
+        [county],
+    ).fetchone()[0]
 
-    def cold(fn):
-        def run_cold():
-            db.__dict__.pop("_target_progress_cache", None)  # as after any change to the data
+    def change_one_county() -> None:
+        """A real write: one enrolment in one county flips between completed and enrolled."""
+        with database.transaction(db):
+            db.execute(
+                "UPDATE enrolments SET status = CASE status WHEN 'completed' THEN 'enrolled' "
+                "ELSE 'completed' END WHERE id = ?",
+                [enrolment],
+            )
+
+    def after(setup, fn) -> float:
+        times = []
+        for _ in range(5):
+            setup()
+            started = time.perf_counter()
             fn()
-
-        return run_cold
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
 
     for label, fn in timings.items():
-        for when, timed in (("数据刚有变化时", cold(fn)), ("再次查看", fn)):
-            ms = _time_ms(timed)
+        for when, ms in (
+            ("一个县的数据刚有变化时", after(change_one_county, fn)),
+            ("再次查看", _time_ms(fn)),
+        ):
             rows.append(
                 {
                     "figure": f"{label}（{when}）",
@@ -322,6 +340,17 @@ def coverage_figures(scale: float, workdir: Path) -> list[dict]:
                     "ok": ms < 200,
                 }
             )
+    # What the portal's start-up thread counts before anyone asks (targets.count_in_background).
+    ms = after(achieved.forget, timings["覆盖进度：全市（各县）"])
+    rows.append(
+        {
+            "figure": "覆盖进度：全市，全部县从头统计（门户启动时在后台完成）",
+            "value": round(ms, 1),
+            "unit": "ms",
+            "target": "",
+            "ok": None,
+        }
+    )
     workers = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
     rows.append(
         {"figure": "城市数据：劳动力", "value": workers, "unit": "人", "target": "", "ok": None}

@@ -20,6 +20,7 @@ import streamlit as st
 from portal import accounts, demo, navigation
 from portal.db import one
 from portal.errors import UserError
+from portal.ledger import targets
 from portal.ui import connection
 from portal.views import md
 
@@ -79,6 +80,14 @@ def log_out() -> None:
     for key in ("actor", "last_active"):
         st.session_state.pop(key, None)
 
+
+@st.cache_resource
+def _count_targets_once():
+    """Once per portal process: the city's target progress counted before anyone asks."""
+    return targets.count_in_background()
+
+
+_count_targets_once()
 
 if demo.is_demo(connection()):
     st.info("示例数据：当前平台中的人员、机构和班次都是虚构的，仅供演示和培训使用。", icon="ℹ️")

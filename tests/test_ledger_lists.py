@@ -274,3 +274,81 @@ def test_progress_follows_every_change(db, db_path, world):
     assert db.execute("SELECT trained FROM workers WHERE id = ?", [world["w3"]]).fetchone() == (0,)
     wk = next(r for r in coverage.area_summary(db) if r["name"] == "望奎县")
     assert wk["trained"] == 3 and wk["targets_met"] == 0
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The counties achieved.counts had to count again, call by call."""
+    from portal.ledger import achieved
+
+    achieved.forget()
+    calls: list[str] = []
+    real = achieved._count
+
+    def spy(db, county, shapes):
+        calls.append(county)
+        return real(db, county, shapes)
+
+    monkeypatch.setattr(achieved, "_count", spy)
+    return calls
+
+
+def _trained(db) -> dict[str, int]:
+    return {r["county_code"]: r["trained"] for r in targets.progress(db, CITY)}
+
+
+def test_a_change_recounts_only_its_own_county(db, world, counted):
+    targets.set_target(db, WANGKUI, year=2019, county="望奎县", target=4)
+    targets.set_target(db, LANXI, year=2019, county="兰西县", target=2)
+    assert _trained(db) == {"231221": 3, "231222": 1}
+    assert sorted(counted) == ["231221", "231222"]
+    counted.clear()
+    assert _trained(db) == {"231221": 3, "231222": 1} and counted == []
+    # w10 completes s4 in 兰西: only 兰西 is counted again
+    db.execute(
+        "INSERT INTO enrolments (session_id, worker_id, status, created_at, created_by) "
+        "VALUES (?, ?, 'completed', 'now', 't')",
+        [world["s4"], world["w10"]],
+    )
+    assert _trained(db) == {"231221": 3, "231222": 2} and counted == ["231222"]
+    counted.clear()
+    # a workers-only write (an import, a note) leaves every count standing
+    db.execute("UPDATE workers SET notes = 'x' WHERE id = ?", [world["w1"]])
+    assert _trained(db) == {"231221": 3, "231222": 2} and counted == []
+    # s1 moves to the next year: only w6 (who also completed s2) still counts for 2019
+    db.execute("UPDATE sessions SET end_date = '2020-01-10' WHERE id = ?", [world["s1"]])
+    assert _trained(db)["231221"] == 1 and counted == ["231221"]
+    counted.clear()
+    # a session cancelled after the fact no longer counts
+    db.execute("UPDATE sessions SET status = 'cancelled' WHERE id = ?", [world["s4"]])
+    assert _trained(db)["231222"] == 0
+    # a course moving to another campaign touches every county
+    counted.clear()
+    course = db.execute("SELECT course_code FROM sessions WHERE id = ?", [world["s2"]]).fetchone()
+    db.execute("UPDATE courses SET campaign_code = 'jiazheng' WHERE code = ?", course)
+    targets.progress(db, CITY)
+    assert sorted(counted) == ["231221", "231222"]
+
+
+def test_counts_are_shared_between_connections_but_not_between_databases(
+    tmp_path, db, db_path, world, counted
+):
+    targets.set_target(db, WANGKUI, year=2019, county="望奎县", target=4)
+    targets.count_in_background(db_path).join(timeout=30)
+    assert counted == ["231221"]
+    # a new session's connection reuses what the start-up thread counted
+    from portal import db as database
+
+    other = database.connect(db_path)
+    assert targets.progress(other, WANGKUI)[0]["trained"] == 3 and counted == ["231221"]
+    other.conn.close()
+    # another database file at the same place is counted for itself
+    db.conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"portal.db{suffix}").unlink(missing_ok=True)
+    fresh = database.connect(db_path)
+    ledger_fixture.build(fresh)
+    targets.set_target(fresh, WANGKUI, year=2019, county="望奎县", target=4)
+    fresh.execute("DELETE FROM enrolments WHERE status = 'completed' AND worker_id = 1")
+    assert targets.progress(fresh, WANGKUI)[0]["trained"] == 2
+    fresh.conn.close()

@@ -7,14 +7,21 @@ trained twice counts once, as the plan counts people, not seats.
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import sqlite_utils
 
 from portal import audit, catalogue, clock
+from portal import db as database
 from portal.db import one, transaction
 from portal.errors import UserError
+from portal.ledger import achieved
 from portal.ledger.scope import county_clause, require_ledger_keeper
 from portal.ledger.table import Table
-from portal.scope import Actor
+from portal.scope import SYSTEM, Actor
+
+log = logging.getLogger(__name__)
 
 TARGETS_SQL = """
 SELECT t.id, t.year, t.county_code, c.name AS county, t.institution_id, i.name AS institution,
@@ -26,83 +33,23 @@ LEFT JOIN institutions i ON i.id = t.institution_id
 LEFT JOIN areas tw ON tw.code = t.township_code
 LEFT JOIN campaigns cp ON cp.code = t.campaign_code
 """
-# The optional parts of a target and the session column each one is matched on.
-DIMENSIONS = {
-    "institution_id": "s.institution_id",
-    "township_code": "s.township_code",
-    "campaign_code": "co.campaign_code",
-}
 
 
 def _achieved(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    """Fill trained and sessions_held for each target.
-
-    Why grouped queries: targets come in a few shapes (county only, per institution, per
-    township, per campaign...); one GROUP BY per shape counts them all in a single pass over
-    the completed sessions, instead of one scan per target.
-    """
-    shapes: dict[tuple[str, ...], set[str]] = {}
+    """Fill trained and sessions_held for each target, from the per-county counts."""
+    needed: dict[str, set[tuple[str, ...]]] = {}
     for t in rows:
-        shape = tuple(d for d in DIMENSIONS if t[d] is not None)
-        shapes.setdefault(shape, set()).add(t["county_code"])
-    found: dict[tuple, tuple[int, int]] = {}
-    for shape, counties in shapes.items():
-        found.update(_cached(db, (shape, tuple(sorted(counties))), _count_shape))
+        needed.setdefault(t["county_code"], set()).add(_shape(t))
+    found = achieved.counts(db, needed)
     for t in rows:
-        shape = tuple(d for d in DIMENSIONS if t[d] is not None)
+        shape = _shape(t)
         key = (t["county_code"], str(t["year"]), *(t[d] for d in shape))
-        t["trained"], t["sessions_held"] = found.get((shape, key), (0, 0))
+        t["trained"], t["sessions_held"] = found.get(shape, {}).get(key, (0, 0))
 
 
-def _cached(db: sqlite_utils.Database, key: tuple, compute):
-    """Reuse a result until anything in the database changes.
-
-    ``PRAGMA data_version`` moves when another connection commits, ``total_changes`` when
-    this one writes; while both stand still the figures cannot have changed. Why: target
-    progress scans every completed enrolment (about a second at city scale), and a user
-    drilling down through the coverage page asks for the same figures again and again.
-    """
-    version = (db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes)
-    cache = db.__dict__.setdefault("_target_progress_cache", {})
-    hit = cache.get(key)
-    if hit and hit[0] == version:
-        return hit[1]
-    value = compute(db, *key)
-    cache[key] = (version, value)
-    return value
-
-
-def _count_shape(db: sqlite_utils.Database, shape: tuple[str, ...], counties: tuple[str, ...]):
-    found: dict[tuple, tuple[int, int]] = {}
-    if counties:
-        cols = ["s.county_code", "substr(s.end_date, 1, 4)", *(DIMENSIONS[d] for d in shape)]
-        group = ", ".join(cols)
-        marks = ", ".join("?" * len(counties))
-        base = (
-            "FROM sessions s JOIN courses co ON co.code = s.course_code "
-            f"WHERE s.status = 'completed' AND s.county_code IN ({marks})"
-        )
-        held = {
-            tuple(r[:-1]): r[-1]
-            for r in db.execute(
-                f"SELECT {group}, COUNT(*) {base} GROUP BY {group}", sorted(counties)
-            )
-        }
-        trained = {
-            tuple(r[:-1]): r[-1]
-            for r in db.execute(
-                f"SELECT {group}, COUNT(DISTINCT e.worker_id) "
-                + base.replace(
-                    "WHERE",
-                    "JOIN enrolments e ON e.session_id = s.id AND e.status = 'completed' WHERE",
-                )
-                + f" GROUP BY {group}",
-                sorted(counties),
-            )
-        }
-        for key, n in held.items():
-            found[(shape, key)] = (trained.get(key, 0), n)
-    return found
+def _shape(target: dict) -> tuple[str, ...]:
+    """Which optional parts (institution, township, campaign) a target is set on."""
+    return tuple(d for d in achieved.DIMENSIONS if target[d] is not None)
 
 
 def progress(
@@ -251,3 +198,26 @@ def delete_target(db: sqlite_utils.Database, actor: Actor, target_id: int) -> No
     with transaction(db):
         db.execute("DELETE FROM targets WHERE id = ?", [target_id])
         audit.record(db, actor.username, "delete", "targets", target_id, old, None)
+
+
+def count_in_background(path=None) -> threading.Thread:
+    """Count every target's progress once in a thread of its own, on its own connection.
+
+    Why: a portal process starts with nothing counted, and the city's first coverage view
+    would count all ten counties (about 0.3 s at city scale) while the user waits. Errors are
+    only logged: the page counts for itself if this did not finish.
+    """
+
+    def run() -> None:
+        try:
+            db = database.connect(path)
+            try:
+                progress(db, SYSTEM)
+            finally:
+                db.conn.close()
+        except Exception as exc:  # noqa: BLE001 - a warm-up must never stop the portal
+            log.warning("target progress warm-up failed: %s", type(exc).__name__)
+
+    thread = threading.Thread(target=run, name="target-progress-warm-up", daemon=True)
+    thread.start()
+    return thread
