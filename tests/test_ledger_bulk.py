@@ -145,3 +145,76 @@ def test_city_import_for_one_county_moves_a_worker_stored_in_another(db, tmp_pat
     assert (result.new, result.updated, result.unchanged, result.rejected) == (1, 1, 0, 0)
     got = dict(db.execute("SELECT id_number, county_code FROM workers").fetchall())
     assert got == {ident(1): "231222", ident(2): "231221", ident(3): "231221"}
+
+
+def _mixed_csv(path):
+    """Good rows, every kind of rejection, a warning and a skipped line, over several chunks."""
+    data = rows(1, 260)
+    data[10][2] = ident(3)  # duplicate of row 3
+    data[20][2] = "12345"  # bad length
+    data[30][1] = ""  # no name
+    data[40][4] = ""  # no township
+    data[50][7] = "电话坏了"  # phone dropped: a warning
+    data.insert(60, ["", "", "", "", "", "", "", "", "", ""])  # blank: skipped
+    return write_csv(path, data)
+
+
+def test_a_checking_process_gives_what_checking_in_process_gives(tmp_path, monkeypatch):
+    from portal import db as database
+    from portal.ledger import checking
+
+    path = _mixed_csv(tmp_path / "台账.csv")
+    monkeypatch.setattr(checking, "CHUNK", 50)
+    inline = _outcome(database.connect(tmp_path / "inline.db"), path)
+    started = []
+    real_start = checking._start
+    monkeypatch.setattr(checking, "PROCESS_MIN_BYTES", 0)
+    monkeypatch.setattr(checking, "_start", lambda *a: started.append(1) or real_start(*a))
+    spawned = _outcome(database.connect(tmp_path / "process.db"), path)
+    assert started == [1]
+    assert spawned == inline
+    counts, rejected, warnings, _ = inline
+    assert (counts["rejected"], counts["skipped"], counts["warnings"]) == (4, 1, 1)
+
+
+def test_a_checking_process_that_dies_leaves_nothing_written(db, tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from portal.errors import UserError
+    from portal.ledger import checking
+
+    import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 3)), SYSTEM)
+    snapshot = list(db.conn.iterdump())
+    monkeypatch.setattr(checking, "PROCESS_MIN_BYTES", 0)
+    real_received = checking._received
+
+    def killed_after_first_chunk(proc):
+        for n, message in enumerate(real_received(proc)):
+            yield message
+            if n == 1:  # "start", then one chunk written: now the process dies
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    monkeypatch.setattr(checking, "_received", killed_after_first_chunk)
+    # the checking process sends chunks of 10,000 rows: this file needs several
+    path = write_csv(tmp_path / "big.csv", rows(3, 25_000))
+    with pytest.raises(UserError, match="意外退出"):
+        import_ledger(db, path, SYSTEM)
+    assert list(db.conn.iterdump()) == snapshot
+
+
+def test_a_file_broken_half_way_is_refused_whole_by_the_checking_process(db, tmp_path, monkeypatch):
+    from portal.errors import UserError
+    from portal.ledger import checking
+
+    monkeypatch.setattr(checking, "PROCESS_MIN_BYTES", 0)
+    monkeypatch.setattr(checking, "CHUNK", 10)
+    path = write_csv(tmp_path / "a.csv", rows(1, 60), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    # a cell longer than the csv module's field limit, after 59 good rows: it gives up there
+    path.write_text(text + '61,"人61' + "x" * 200_000 + '"\n', encoding="utf-8")
+    snapshot = list(db.conn.iterdump())
+    with pytest.raises(UserError, match="CSV"):
+        import_ledger(db, path, SYSTEM)
+    assert list(db.conn.iterdump()) == snapshot

@@ -89,6 +89,9 @@ class Sheet:
     header_row: int
     columns: dict[str, int]  # field -> 0-based column index
     rows: Iterator[tuple[int, dict]] = field(repr=False)
+    # About how many lines follow the header (blank and footer lines included): a bulk
+    # load is planned on it before the first row is checked.
+    size_hint: int = 0
 
     @property
     def fields(self) -> set[str]:
@@ -178,7 +181,7 @@ def _open_xlsx_calamine(path: Path, name: str) -> Sheet | None:
                 else:
                     yield number, _mapped(columns, cells)
 
-        return Sheet(name, header_row, columns, rows())
+        return Sheet(name, header_row, columns, rows(), len(cells_by_row) - header_row)
     return None
 
 
@@ -213,7 +216,8 @@ def _open_xlsx_openpyxl(path: Path, name: str) -> Sheet:
             finally:
                 wb.close()
 
-        return Sheet(name, header_row, columns, rows())
+        hint = max(0, (ws.max_row or 0) - header_row)
+        return Sheet(name, header_row, columns, rows(), hint)
     wb.close()
     raise _no_header(name)
 
@@ -271,4 +275,4 @@ def _open_csv(data: bytes, name: str) -> Sheet:
         except csv.Error as exc:
             raise UserError(f"“{name}”第{last_line + 1}行附近的 CSV 格式有误：{exc}") from exc
 
-    return Sheet(name, header_row, columns, rows())
+    return Sheet(name, header_row, columns, rows(), max(0, text.count("\n") - last_line))

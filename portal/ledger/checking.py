@@ -1,0 +1,166 @@
+"""Reading and checking a ledger, row by row, in chunks the importer writes as they come.
+
+Why chunks, and why a process of its own for big files: checking a 200,000-row ledger is
+a few CPU seconds of Python, and so is writing it. In a second process (``python -m
+portal.ledger.checking``) the checks of the next chunk run on the other core while the
+importer writes the last one. Small files are checked in the importer's own process: starting
+a process costs more than it saves. Both ways yield the same messages, made here.
+
+Messages: ``("start", file name, size hint)`` once, then ``("chunk", accepted, rejected,
+warnings, skipped)``; accepted rows are ``(row, name, id_text, id_number, record)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import pickle
+import subprocess
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal.errors import UserError
+from portal.ledger.reader import open_ledger
+from portal.ledger.rows import RowChecker
+
+CHUNK = 10_000
+# Files from this size up are checked in a process of their own (about 7,000 CSV rows).
+PROCESS_MIN_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    name: str
+    id_text: str
+    reason: str
+
+
+def messages(
+    source: str | Path, county_code: str | None, file_name: str | None, today: dt.date | None
+) -> Iterator[tuple]:
+    """Open, then check every row; a file that cannot be read raises before the first yield."""
+    sheet = open_ledger(source, file_name=file_name)
+    checker = RowChecker(county_code, sheet.fields, today=today)
+    yield ("start", sheet.file_name, sheet.size_hint)
+    accepted: list[tuple] = []
+    rejected: list[Problem] = []
+    warnings: list[Problem] = []
+    skipped = 0
+    for number, raw in sheet.rows:
+        outcome = checker.check(number, raw)
+        kind = outcome.kind
+        if kind == "ok":
+            accepted.append(
+                (number, outcome.name, outcome.id_text, outcome.id_number, outcome.record)
+            )
+            for w in outcome.warnings:
+                warnings.append(Problem(number, outcome.name, outcome.id_text, w))
+            if len(accepted) == CHUNK:
+                yield ("chunk", accepted, rejected, warnings, skipped)
+                accepted, rejected, warnings, skipped = [], [], [], 0
+        elif kind == "skipped":
+            skipped += 1
+        else:
+            rejected.append(Problem(number, outcome.name, outcome.id_text, outcome.reason))
+    yield ("chunk", accepted, rejected, warnings, skipped)
+
+
+@contextmanager
+def checked(
+    source: str | Path,
+    county_code: str | None,
+    file_name: str | None = None,
+    today: dt.date | None = None,
+):
+    """The messages for a file, from a checking process when the file is big enough."""
+    path = Path(source)
+    try:
+        big = path.stat().st_size >= PROCESS_MIN_BYTES
+    except OSError:
+        big = False  # open_ledger says what is wrong with the path
+    if not big:
+        yield messages(source, county_code, file_name, today)
+        return
+    proc = _start(path, county_code, file_name, today)
+    try:
+        yield _received(proc)
+    finally:
+        _stop(proc)
+
+
+def _start(path: Path, county_code, file_name, today) -> subprocess.Popen:
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "portal.ledger.checking"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=root,
+        env=env,
+    )
+    pickle.dump((str(path.resolve()), county_code, file_name, today), proc.stdin)
+    proc.stdin.close()
+    return proc
+
+
+def _received(proc: subprocess.Popen) -> Iterator[tuple]:
+    while True:
+        try:
+            message = pickle.load(proc.stdout)
+        except (EOFError, pickle.UnpicklingError):  # the process died, maybe mid-message
+            raise UserError(
+                "读取台账的进程意外退出，本次导入没有保存任何数据，请重新导入。"
+            ) from None
+        kind = message[0]
+        if kind == "done":
+            return
+        if kind == "user-error":
+            raise UserError(message[1])
+        if kind == "error":
+            raise RuntimeError(f"ledger checking failed in process {proc.pid}:\n{message[1]}")
+        yield message
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Ends the checking process whether or not it finished (an import can stop early)."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    proc.stdout.close()
+
+
+def main() -> None:
+    """The checking process: one job on stdin, pickled messages on stdout."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the messages
+    source, county_code, file_name, today = pickle.load(sys.stdin.buffer)
+    gc.disable()  # as in the importer: nothing here makes cycles, and the walks cost seconds
+    try:
+        for message in messages(source, county_code, file_name, today):
+            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        reply: tuple = ("done",)
+    except UserError as exc:
+        reply = ("user-error", str(exc))
+    except Exception:  # reported to the importer, which raises it there
+        reply = ("error", traceback.format_exc())
+    try:
+        pickle.dump(reply, out)
+        out.close()
+    except BrokenPipeError:  # the importer has stopped; nothing is waiting for us
+        pass
+
+
+if __name__ == "__main__":
+    # Through the package, so pickled rows name portal.ledger.checking.Problem, not __main__.
+    from portal.ledger import checking
+
+    checking.main()
