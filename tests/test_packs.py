@@ -385,3 +385,45 @@ def test_failed_render_records_nothing_and_leaves_no_file(printed, tmp_path, mon
         batches.print_packs(db, WANGKUI_STAFF, printed["selection"], tmp_path / "x.pdf", on=ON)
     assert next(iter(db.query("SELECT COUNT(*) AS n FROM pack_prints")))["n"] == before
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_workers_with_the_same_personal_page_share_it_but_keep_their_own_heads(printed, tmp_path):
+    """The shared page is stored once; each worker's head and footer are drawn over it."""
+    from PIL import Image
+
+    groups: dict = {}
+    for p in printed["packs"].values():
+        groups.setdefault(render.variant_key(p), []).append(p)
+    pair = next(g for g in groups.values() if len(g) >= 2)[:2]
+    out = render.render_packs(pair, tmp_path / "pair.pdf", processes=1, printed_on=ON)
+    reader = PdfReader(out.path)
+    k = card_pages()
+    personal = [reader.pages[e.first_page - 1 + k] for e in out.packs]
+    streams = [[c.idnum for c in page.raw_get("/Contents")] for page in personal]
+    assert streams[0][-1] == streams[1][-1]  # the shared page's own content: one object
+    assert streams[0][1] != streams[1][1]  # each worker's stamp: their own
+    for entry, pack, other in zip(out.packs, pair, reversed(pair), strict=True):
+        page = squash(text_of(out.path, entry.first_page + k))
+        assert squash(f"{pack.name}的政策包") in page and pack.masked_id in page
+        assert f"第{k + 1}页" in page and squash(pack.village) in page
+        if other.name != pack.name:
+            assert squash(f"{other.name}的政策包") not in page
+    # drawn where a reader looks: the head's name at the top left, not only in the text layer
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-f",
+            str(k + 1),
+            "-l",
+            str(k + 1),
+            "-png",
+            str(out.path),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    img = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    head = img.crop((0, 0, img.width * 2 // 3, img.height // 10))
+    assert sum(head.histogram()[:128]) > 0.02 * head.width * head.height

@@ -4,11 +4,15 @@ Why this shape (measured on this machine, see bench/bench_packs.py):
 - One HTML document per batch embeds each font subset once and lays out far faster than a
   document per person.
 - The 明白卡 is the same for every worker of a county, so its pages are laid out once and the
-  same page objects are written into every worker's pack: only the personal pages (nearby
-  sessions, job openings, QR code) and the contact card are laid out per worker.
+  same page objects are written into every worker's pack.
+- A personal page (nearby sessions, job openings, contact, QR code) is the same for every
+  worker with the same township, openings and sessions near them: it is laid out once per
+  chunk with its head left empty, and each worker's head (name, masked ID, trade, village)
+  and footers are a small stamp page drawn over it when the chunks are merged. Workers with
+  the same personal page are put in the same chunk; the merge restores the batch's order.
 - The contact card's two copies differ only in the copy mark and the page number: the card
-  is laid out once, and each copy is the same page content with a small stamp (mark, footer
-  with the page number) drawn over it when the chunks are merged.
+  is laid out once, and each copy is the same page content with a stamp (mark, footer with
+  the page number) drawn over it.
 - Big batches are laid out in chunks of ``CHUNK`` workers, each written to a temporary PDF and
   merged with pypdf, so memory stays flat whatever the batch size; chunks run in up to two
   processes, one per core. A batch of one chunk stays in the calling process.
@@ -139,7 +143,14 @@ def mingbai_html(county_code: str | None) -> str:
     )
 
 
+def variant_key(pack: WorkerPack) -> tuple:
+    """What a personal page shows besides the worker's own head: equal keys, equal pages."""
+    return (pack.township_code, pack.upcoming, pack.jobs, pack.contact)
+
+
 def packs_html(packs: list[WorkerPack], site_url: str) -> str:
+    """One chunk: its distinct personal pages (heads left empty), then each worker's card."""
+    variants = {variant_key(p): p for p in reversed(packs)}  # first pack of each key
     urls = {
         p.township_code: qr.timetable_url(site_url, p.county_code, p.township_code) for p in packs
     }
@@ -150,6 +161,7 @@ def packs_html(packs: list[WorkerPack], site_url: str) -> str:
         .render(
             title="政策包",
             body_class="packs-doc",
+            variants=list(reversed(variants.items())),
             packs=packs,
             urls=urls,
             qr=codes,
@@ -177,23 +189,55 @@ def mingbai_pdf(county_code: str | None, printed_on: dt.date, target, *, total: 
 COPY_MARKS = ("劳动就业部门留存", "本人留存")  # the contact card's two copies, in print order
 
 
-def stamps_css(printed_on: dt.date, numbers) -> str:
-    """A named page per page number whose footer says only the date and that number."""
-    rules = "@page { @bottom-center { content: none; } }\n" + "".join(
-        f"@page s{n} {{ @bottom-left {{ content: none; }}"
-        f' @bottom-right {{ content: "打印日期：{printed_on.isoformat()}　第 {n} 页"; {FOOTER_RIGHT} }}'
-        " }\n"
-        f".stamp-{n} {{ page: s{n}; }}\n"
-        for n in sorted(set(numbers))
+def stamps_css(printed_on: dt.date, card_numbers, personal_numbers) -> str:
+    """A named page per page number: a card copy's footer says only the date and that number;
+    a personal page's also says whose pack it is."""
+    date = printed_on.isoformat()
+    return (
+        "@page { @bottom-center { content: none; } }\n"
+        + "".join(
+            f"@page s{n} {{ @bottom-left {{ content: none; }}"
+            f' @bottom-right {{ content: "打印日期：{date}　第 {n} 页"; {FOOTER_RIGHT} }}'
+            " }\n"
+            f".stamp-s{n} {{ page: s{n}; }}\n"
+            for n in sorted(set(card_numbers))
+        )
+        + "".join(
+            f"@page w{n} {{ @bottom-left {{ content: string(who); {FOOTER_LEFT} }}"
+            f' @bottom-right {{ content: "打印日期：{date}　第 {n} 页"; {FOOTER_RIGHT} }}'
+            " }\n"
+            f".stamp-w{n} {{ page: w{n}; }}\n"
+            for n in sorted(set(personal_numbers))
+        )
     )
-    return rules
 
 
-def stamps_html(stamps) -> str:
+@dataclass(frozen=True)
+class Stamp:
+    """One overlay page: a card copy's mark and number, or a worker's head and footers."""
+
+    page_class: str
+    mark: str | None = None
+    pack: WorkerPack | None = None
+    head: bool = False
+
+    @property
+    def size(self) -> str:
+        """Long names get smaller type, so that every name fits the head's two lines."""
+        n = len(self.pack.name) if self.pack else 0
+        return "" if n <= 14 else "long" if n <= 32 else "very-long"
+
+    @property
+    def trade(self) -> str:
+        trade = self.pack.wanted_trade if self.pack else ""
+        return "未登记" if not trade else trade if len(trade) <= 16 else trade[:15] + "…"
+
+
+def stamps_html(stamps: list[Stamp]) -> str:
     return (
         _env()
         .get_template("stamps.html.j2")
-        .render(title="联系卡标记", body_class="stamps-doc", stamps=stamps)
+        .render(title="政策包标记", body_class="stamps-doc", stamps=stamps)
     )
 
 
@@ -201,8 +245,10 @@ def stamps_html(stamps) -> str:
 class ChunkLayout:
     """Where each worker's pages are in a chunk's PDF, and the stamps written after them."""
 
-    packs: tuple[tuple[int, int, int], ...]  # (worker_id, personal pages, card pages) in order
-    stamps: dict  # (copy index or None, page number in the pack) -> page index in the chunk PDF
+    # worker_id -> (first page of their shared personal page(s), how many, card page, card pages)
+    workers: dict
+    # ("who", worker_id, j) or (copy index or None, page number in the pack) -> page index
+    stamps: dict
 
 
 def card_stamps(first_page: int, personal: int, card: int):
@@ -217,67 +263,86 @@ def card_stamps(first_page: int, personal: int, card: int):
 
 def warm_up() -> None:
     """Load fonts and styles in a fresh rendering process while it waits for its first chunk."""
-    pdf.render_document(stamps_html([(COPY_MARKS[0], 1)]), css=stylesheet())
+    pdf.render_document(stamps_html([Stamp("stamp-s1", COPY_MARKS[0])]), css=stylesheet())
 
 
 def render_chunk(
     packs: list[WorkerPack], site_url: str, printed_on: dt.date, first_page: int, target: str
 ) -> ChunkLayout:
-    """Lay out and write the personal pages of one chunk, each contact card once.
+    """Lay out and write one chunk: shared personal pages, each contact card once, stamps.
 
-    Both copies of a contact card are the same but for the copy mark and the page number, so
-    the card is laid out once (footer without page number) and small stamp pages carrying the
-    mark and the number are laid out after the chunk; ``_merge`` draws each stamp over a
-    copy of the card page. That saves a third of the per-worker layout (measured).
+    A personal page is the same for every worker with the same nearby sessions, openings,
+    contact and township, so it is laid out once per chunk without its head (the worker's
+    name, masked ID, trade, village) and footers; a stamp page per worker carries those and is
+    drawn over the shared page by ``_merge``. The two copies of a contact card likewise differ
+    only in the copy mark and page number: the card is laid out once, the copies are stamped.
 
     Everything alive before the chunk (modules, fonts, caches) is frozen out of the garbage
-    collector's sight first: its full passes over them cost much of the time (measured), while
-    switching it off altogether let a chunk's cycles pile up (+40% memory).
+    collector's sight: its full passes over them cost much of the time (measured), while
+    switching it off altogether let a chunk's cycles pile up (+40% memory). The previous
+    chunk's garbage went in its own final collection, so none is frozen here.
     """
-    css = (
-        stylesheet()
-        + footer_css("string(who)", printed_on)
-        + f"@page pack:nth(1 of pack) {{ counter-reset: page {first_page}; }}\n"
-    )
-    gc.collect()
+    css = stylesheet() + footer_css("string(who)", printed_on)
     gc.freeze()
     try:
         doc = pdf.render_document(packs_html(packs, site_url), css=css)
         starts: dict[str, int] = {}
         for index, page in enumerate(doc.pages):
             for anchor in page.anchors:
-                if anchor.startswith(("pack-", "card-")):
+                if anchor.startswith(("variant-", "card-")):
                     starts.setdefault(anchor, index)
-        ends = [starts[f"pack-{p.worker_id}"] for p in packs[1:]] + [len(doc.pages)]
-        layout = []
-        for p, end in zip(packs, ends, strict=True):
-            start, card = starts[f"pack-{p.worker_id}"], starts[f"card-{p.worker_id}"]
-            layout.append((p.worker_id, card - start, end - card))
-        needed = list(
+        keys = list(dict.fromkeys(variant_key(p) for p in packs))
+        variant_starts = [starts[f"variant-{k}"] for k in range(len(keys))]
+        variant_ends = [*variant_starts[1:], starts[f"card-{packs[0].worker_id}"]]
+        card_ends = [starts[f"card-{p.worker_id}"] for p in packs[1:]] + [len(doc.pages)]
+        workers = {}
+        for p, card_end in zip(packs, card_ends, strict=True):
+            k = keys.index(variant_key(p))
+            card = starts[f"card-{p.worker_id}"]
+            personal = variant_ends[k] - variant_starts[k]
+            workers[p.worker_id] = (variant_starts[k], personal, card, card_end - card)
+        stamps = [
+            Stamp(f"stamp-w{first_page + j}", pack=p, head=j == 0)
+            for p in packs
+            for j in range(workers[p.worker_id][1])
+        ]
+        who = [("who", p.worker_id, j) for p in packs for j in range(workers[p.worker_id][1])]
+        cards = list(
             dict.fromkeys(
                 key
-                for _w, personal, card in layout
-                for key in card_stamps(first_page, personal, card)
+                for p in packs
+                for key in card_stamps(first_page, workers[p.worker_id][1], workers[p.worker_id][3])
             )
         )
+        stamps += [Stamp(f"stamp-s{n}", None if c is None else COPY_MARKS[c]) for c, n in cards]
         stamp_doc = pdf.render_document(
-            stamps_html([(None if c is None else COPY_MARKS[c], n) for c, n in needed]),
-            css=stylesheet() + stamps_css(printed_on, [n for _c, n in needed]),
+            stamps_html(stamps),
+            css=stylesheet()
+            + stamps_css(
+                printed_on,
+                [n for _c, n in cards],
+                [first_page + j for _w, _id, j in who],
+            ),
         )
-        if len(stamp_doc.pages) != len(needed):
-            raise RuntimeError(f"{len(stamp_doc.pages)} stamp pages for {len(needed)} stamps")
+        if len(stamp_doc.pages) != len(stamps):
+            raise RuntimeError(f"{len(stamp_doc.pages)} stamp pages for {len(stamps)} stamps")
         pdf.write_pages(doc, pages=[*doc.pages, *stamp_doc.pages], target=target)
-        stamps = {key: len(doc.pages) + n for n, key in enumerate(needed)}
-        return ChunkLayout(tuple(layout), stamps)
+        index = {key: len(doc.pages) + n for n, key in enumerate([*who, *cards])}
+        return ChunkLayout(workers, index)
     finally:
         gc.collect()  # before unfreezing: a pass over the chunk's own objects only
         gc.unfreeze()
 
 
 def _chunks(packs: list[WorkerPack], size: int) -> list[list[WorkerPack]]:
-    """Consecutive runs of at most ``size`` workers of one county."""
-    chunks: list[list[WorkerPack]] = []
+    """Runs of at most ``size`` workers of one county, those with the same personal page
+    together (so that it is laid out once for all of them); the merge restores the order."""
+    order = {}
     for p in packs:
+        order.setdefault((p.county_code, variant_key(p)), len(order))
+    grouped = sorted(packs, key=lambda p: order[(p.county_code, variant_key(p))])
+    chunks: list[list[WorkerPack]] = []
+    for p in grouped:
         if not chunks or len(chunks[-1]) >= size or chunks[-1][0].county_code != p.county_code:
             chunks.append([])
         chunks[-1].append(p)
@@ -438,12 +503,13 @@ class _Done:
 
 
 def _merge(packs, chunks, layouts, targets, cards, target: Path) -> list[PackPages]:
-    """Interleave each county's 明白卡 with each worker's pages and both contact-card copies.
+    """Each worker's pack in the batch's order: the county's 明白卡, the shared personal
+    page(s) with the worker's head stamped on, and both contact-card copies.
 
     pypdf shares a page's content stream and fonts between every copy of it, so the 明白卡 is
-    stored once per county, however many packs repeat it, and each contact card once for its
-    two copies: a copy is the card page's content followed by its stamp's content (copy mark,
-    page number), both drawing with the chunk's shared resources.
+    stored once per county, however many packs repeat it, a shared personal page once per
+    chunk and each contact card once for its two copies: a stamped page is the stamp's
+    content followed by the page's, both drawing with the chunk's shared resources.
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
@@ -453,37 +519,39 @@ def _merge(packs, chunks, layouts, targets, cards, target: Path) -> list[PackPag
         obj.set_data(data)
         return writer._add_object(obj)
 
-    names = {p.worker_id: p for p in packs}
     writer = PdfWriter()
     save, restore = stream(b"q\n"), stream(b"\nQ\n")
     card_pages = {county: PdfReader(path).pages for county, (path, _n) in cards.items()}
-    manifest = []
+    where = {}  # worker_id -> (chunk pages, chunk stamps' contents, layout)
     for chunk, layout, part in zip(chunks, layouts, targets, strict=True):
         own = PdfReader(part).pages
-        first_page = len(card_pages[chunk[0].county_code]) + 1
-        stamp_contents = {}
-        for key, index in layout.stamps.items():
-            contents = own[index].raw_get("/Contents").get_object()
-            stamp_contents[key] = contents.clone(writer).indirect_reference
-        index = 0
-        for worker_id, personal, card in layout.packs:
-            first = len(writer.pages)
-            for page in card_pages[chunk[0].county_code]:
-                writer.add_page(page)
-            for page in own[index : index + personal]:
-                writer.add_page(page)
-            keys = card_stamps(first_page, personal, card)
-            for n, key in enumerate(keys):
-                page = writer.add_page(own[index + personal + n % card])
-                drawn = page.raw_get("/Contents")
-                drawn = list(drawn) if isinstance(drawn, ArrayObject) else [drawn]
-                page[NameObject("/Contents")] = ArrayObject(
-                    [save, stamp_contents[key], restore, *drawn]
-                )
-            index += personal + card
-            pack = names[worker_id]
-            writer.add_outline_item(title=f"{pack.name}（{pack.village}）", page_number=first)
-            manifest.append(PackPages(worker_id, first + 1, len(writer.pages) - first))
+        contents = {
+            key: own[index].raw_get("/Contents").get_object().clone(writer).indirect_reference
+            for key, index in layout.stamps.items()
+        }
+        for p in chunk:
+            where[p.worker_id] = (own, contents, layout.workers[p.worker_id])
+
+    def stamped(page, stamp):
+        page = writer.add_page(page)
+        drawn = page.raw_get("/Contents")
+        drawn = list(drawn) if isinstance(drawn, ArrayObject) else [drawn]
+        page[NameObject("/Contents")] = ArrayObject([save, stamp, restore, *drawn])
+
+    manifest = []
+    for pack in packs:
+        own, contents, (start, personal, card_start, card) = where[pack.worker_id]
+        first = len(writer.pages)
+        shared = card_pages[pack.county_code]
+        for page in shared:
+            writer.add_page(page)
+        for j in range(personal):
+            stamped(own[start + j], contents[("who", pack.worker_id, j)])
+        keys = card_stamps(len(shared) + 1, personal, card)
+        for n, key in enumerate(keys):
+            stamped(own[card_start + n % card], contents[key])
+        writer.add_outline_item(title=f"{pack.name}（{pack.village}）", page_number=first)
+        manifest.append(PackPages(pack.worker_id, first + 1, len(writer.pages) - first))
     writer.add_metadata({"/Title": "政策包", "/Creator": "绥化市就业扶贫技能培训全覆盖"})
     with open(target, "wb") as fh:
         writer.write(fh)
