@@ -14,8 +14,9 @@ Why this shape (measured on this machine, see bench/bench_packs.py):
   is laid out once, and each copy is the same page content with a stamp (mark, footer with
   the page number) drawn over it.
 - Big batches are laid out in chunks of ``CHUNK`` workers, each written to a temporary PDF and
-  merged with pypdf, so memory stays flat whatever the batch size; chunks run in up to two
-  processes, one per core. A batch of one chunk stays in the calling process.
+  merged with pypdf, so memory stays flat whatever the batch size; the calling process and
+  one rendering process per further core (two renderers here) each take the next chunk when
+  free. A batch of one chunk stays in the calling process.
 Every worker's pack starts on a new page and its pages are numbered within the pack.
 """
 
@@ -31,6 +32,7 @@ import queue
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +44,9 @@ from portal.packs import content, qr
 from portal.packs.model import WorkerPack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CHUNK = 16  # workers per layout: keeps two rendering processes and the merge under 800 MB at 2,000
-# Below this a batch is laid out in this process: starting rendering processes costs more
-# (measured: 15 workers took 8.6 s in two processes, 5.4 s here).
+CHUNK = 16  # workers per layout; memory hardly depends on it (10: same peak, 20% slower)
+# Below this a batch is laid out in this process alone: starting a rendering process costs
+# more than it saves (measured: 15 workers took 8.6 s in two processes, 5.4 s here).
 MIN_SPLIT = CHUNK + 1
 CARD_ROWS = 10  # rows of a contact card: the worker's trainings, then blank ones
 MIN_BLANK_ROWS = 3
@@ -282,56 +284,63 @@ def render_chunk(
     switching it off altogether let a chunk's cycles pile up (+40% memory). The previous
     chunk's garbage went in its own final collection, so none is frozen here.
     """
-    css = stylesheet() + footer_css("string(who)", printed_on)
     gc.freeze()
     try:
-        doc = pdf.render_document(packs_html(packs, site_url), css=css)
-        starts: dict[str, int] = {}
-        for index, page in enumerate(doc.pages):
-            for anchor in page.anchors:
-                if anchor.startswith(("variant-", "card-")):
-                    starts.setdefault(anchor, index)
-        keys = list(dict.fromkeys(variant_key(p) for p in packs))
-        variant_starts = [starts[f"variant-{k}"] for k in range(len(keys))]
-        variant_ends = [*variant_starts[1:], starts[f"card-{packs[0].worker_id}"]]
-        card_ends = [starts[f"card-{p.worker_id}"] for p in packs[1:]] + [len(doc.pages)]
-        workers = {}
-        for p, card_end in zip(packs, card_ends, strict=True):
-            k = keys.index(variant_key(p))
-            card = starts[f"card-{p.worker_id}"]
-            personal = variant_ends[k] - variant_starts[k]
-            workers[p.worker_id] = (variant_starts[k], personal, card, card_end - card)
-        stamps = [
-            Stamp(f"stamp-w{first_page + j}", pack=p, head=j == 0)
-            for p in packs
-            for j in range(workers[p.worker_id][1])
-        ]
-        who = [("who", p.worker_id, j) for p in packs for j in range(workers[p.worker_id][1])]
-        cards = list(
-            dict.fromkeys(
-                key
-                for p in packs
-                for key in card_stamps(first_page, workers[p.worker_id][1], workers[p.worker_id][3])
-            )
-        )
-        stamps += [Stamp(f"stamp-s{n}", None if c is None else COPY_MARKS[c]) for c, n in cards]
-        stamp_doc = pdf.render_document(
-            stamps_html(stamps),
-            css=stylesheet()
-            + stamps_css(
-                printed_on,
-                [n for _c, n in cards],
-                [first_page + j for _w, _id, j in who],
-            ),
-        )
-        if len(stamp_doc.pages) != len(stamps):
-            raise RuntimeError(f"{len(stamp_doc.pages)} stamp pages for {len(stamps)} stamps")
-        pdf.write_pages(doc, pages=[*doc.pages, *stamp_doc.pages], target=target)
-        index = {key: len(doc.pages) + n for n, key in enumerate([*who, *cards])}
-        return ChunkLayout(workers, index)
+        return _render_chunk(packs, site_url, printed_on, first_page, target)
     finally:
-        gc.collect()  # before unfreezing: a pass over the chunk's own objects only
+        # The chunk's frame is gone by now, so this pass (over the chunk's own objects only)
+        # frees its layout, whose boxes hold cycles; nothing of it is left to freeze next time.
+        gc.collect()
         gc.unfreeze()
+
+
+def _render_chunk(packs, site_url, printed_on, first_page, target) -> ChunkLayout:
+    """The work of ``render_chunk``, in a frame of its own that is gone before collecting."""
+    css = stylesheet() + footer_css("string(who)", printed_on)
+    doc = pdf.render_document(packs_html(packs, site_url), css=css)
+    starts: dict[str, int] = {}
+    for index, page in enumerate(doc.pages):
+        for anchor in page.anchors:
+            if anchor.startswith(("variant-", "card-")):
+                starts.setdefault(anchor, index)
+    keys = list(dict.fromkeys(variant_key(p) for p in packs))
+    variant_starts = [starts[f"variant-{k}"] for k in range(len(keys))]
+    variant_ends = [*variant_starts[1:], starts[f"card-{packs[0].worker_id}"]]
+    card_ends = [starts[f"card-{p.worker_id}"] for p in packs[1:]] + [len(doc.pages)]
+    workers = {}
+    for p, card_end in zip(packs, card_ends, strict=True):
+        k = keys.index(variant_key(p))
+        card = starts[f"card-{p.worker_id}"]
+        personal = variant_ends[k] - variant_starts[k]
+        workers[p.worker_id] = (variant_starts[k], personal, card, card_end - card)
+    stamps = [
+        Stamp(f"stamp-w{first_page + j}", pack=p, head=j == 0)
+        for p in packs
+        for j in range(workers[p.worker_id][1])
+    ]
+    who = [("who", p.worker_id, j) for p in packs for j in range(workers[p.worker_id][1])]
+    cards = list(
+        dict.fromkeys(
+            key
+            for p in packs
+            for key in card_stamps(first_page, workers[p.worker_id][1], workers[p.worker_id][3])
+        )
+    )
+    stamps += [Stamp(f"stamp-s{n}", None if c is None else COPY_MARKS[c]) for c, n in cards]
+    stamp_doc = pdf.render_document(
+        stamps_html(stamps),
+        css=stylesheet()
+        + stamps_css(
+            printed_on,
+            [n for _c, n in cards],
+            [first_page + j for _w, _id, j in who],
+        ),
+    )
+    if len(stamp_doc.pages) != len(stamps):
+        raise RuntimeError(f"{len(stamp_doc.pages)} stamp pages for {len(stamps)} stamps")
+    pdf.write_pages(doc, pages=[*doc.pages, *stamp_doc.pages], target=target)
+    index = {key: len(doc.pages) + n for n, key in enumerate([*who, *cards])}
+    return ChunkLayout(workers, index)
 
 
 def _chunks(packs: list[WorkerPack], size: int) -> list[list[WorkerPack]]:
@@ -376,8 +385,8 @@ def render_packs(
     with tempfile.TemporaryDirectory(prefix=".packs-", dir=out.parent) as tmp:
         if processes == 1:
             counts, cards = _render_all(None, chunks, site, printed_on, Path(tmp), progress)
-        else:
-            with Workers(processes) as pool:
+        else:  # this process renders too: one rendering process fewer
+            with Workers(processes - 1) as pool:
                 counts, cards = _render_all(pool, chunks, site, printed_on, Path(tmp), progress)
         partial = Path(tmp) / "all.pdf"
         targets = [str(Path(tmp) / f"chunk-{n:05d}.pdf") for n in range(len(chunks))]
@@ -387,48 +396,76 @@ def render_packs(
 
 
 def _render_all(pool, chunks, site, printed_on, tmp: Path, progress):
-    """Each county's 明白卡, then the chunks, in ``pool`` or (None) in this process.
+    """Each county's 明白卡, then the chunks: in this process alone (``pool`` None), or in this
+    process and the pool's processes together, each taking the next chunk when it is free.
 
-    With a pool the parent never lays anything out itself, so its memory stays that of the
-    merge; the rendering processes hold the fonts and layouts.
+    Why this process renders too: a rendering process keeps about 250 MB of fonts and caches
+    once it has laid out a page, so with one process per core plus this one the three of them
+    passed 800 MB; this one and one process fewer stay well under it. ``progress`` is only
+    ever called from this thread (the portal's progress bar cannot be updated from others).
     """
-
-    def call(fn, *args):
-        return pool.submit(fn.__name__, *args) if pool else _Done(fn(*args))
-
     counties = dict.fromkeys(chunk[0].county_code for chunk in chunks)
-    pending = {
-        c: (
-            str(tmp / f"card-{c}.pdf"),
-            call(mingbai_pdf, c, printed_on, str(tmp / f"card-{c}.pdf")),
-        )
-        for c in counties
-    }
-    if pool:  # the processes waiting for a 明白卡 load their fonts meanwhile
-        for _ in range(pool.size - len(counties)):
-            pool.submit("warm_up")
-    cards = {c: (path, future.result()) for c, (path, future) in pending.items()}
-    total = sum(len(chunk) for chunk in chunks)
-    counts: list = [None for _ in chunks]
-    futures = {}
-    done = 0
-    for n, chunk in enumerate(chunks):
-        first_page = cards[chunk[0].county_code][1] + 1
-        target = str(tmp / f"chunk-{n:05d}.pdf")
-        future = call(render_chunk, chunk, site, printed_on, first_page, target)
-        futures[future] = n
-        if not pool:
-            counts[n] = future.result()
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+    cards_at = {c: str(tmp / f"card-{c}.pdf") for c in counties}
     if pool:
-        for future in concurrent.futures.as_completed(futures):
-            n = futures[future]
-            counts[n] = future.result()
-            done += len(chunks[n])
-            if progress:
-                progress(done, total)
+        pending = {
+            c: pool.submit("mingbai_pdf", c, printed_on, path) for c, path in cards_at.items()
+        }
+        warm_up()  # this process loads its fonts meanwhile
+        cards = {c: (cards_at[c], future.result()) for c, future in pending.items()}
+    else:
+        cards = {c: (path, mingbai_pdf(c, printed_on, path)) for c, path in cards_at.items()}
+
+    def args(n: int) -> tuple:
+        chunk = chunks[n]
+        first_page = cards[chunk[0].county_code][1] + 1
+        return (chunk, site, printed_on, first_page, str(tmp / f"chunk-{n:05d}.pdf"))
+
+    todo: queue.Queue = queue.Queue()
+    for n in range(len(chunks)):
+        todo.put(n)
+    finished: queue.Queue = queue.Queue()  # (chunk number, layout or the exception raised)
+    stop = threading.Event()
+
+    def feed_one_process() -> None:
+        while not stop.is_set():
+            try:
+                n = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                finished.put((n, pool.call("render_chunk", args(n))))
+            except BaseException as exc:  # handed to the main thread, which raises it
+                finished.put((n, exc))
+                return
+
+    feeders = [pool.threads.submit(feed_one_process) for _ in range(pool.size)] if pool else []
+    counts: list = [None for _ in chunks]
+    total, done = sum(len(chunk) for chunk in chunks), 0
+
+    def take(n: int, layout) -> None:
+        nonlocal done
+        if isinstance(layout, BaseException):
+            raise layout
+        counts[n] = layout
+        done += len(chunks[n])
+        if progress:
+            progress(done, total)
+
+    try:
+        while True:
+            while not finished.empty():
+                take(*finished.get())
+            try:
+                n = todo.get_nowait()
+            except queue.Empty:
+                break
+            take(n, render_chunk(*args(n)))
+        for feeder in feeders:
+            feeder.result()
+        while not finished.empty():
+            take(*finished.get())
+    finally:
+        stop.set()
     return counts, cards
 
 
@@ -457,7 +494,8 @@ class Workers:
             self.idle.put(proc)
         self.threads = concurrent.futures.ThreadPoolExecutor(n)
 
-    def _call(self, name: str, args: tuple):
+    def call(self, name: str, args: tuple):
+        """Run one job in the next idle process and wait for its result."""
         proc = self.idle.get()
         try:
             pickle.dump((name, args), proc.stdin)
@@ -472,7 +510,7 @@ class Workers:
         return value
 
     def submit(self, name: str, *args) -> concurrent.futures.Future:
-        return self.threads.submit(self._call, name, args)
+        return self.threads.submit(self.call, name, args)
 
     def __enter__(self):
         return self

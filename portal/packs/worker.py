@@ -8,6 +8,7 @@ Only the parent that started it writes to its stdin; nothing else is unpickled.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import sys
@@ -35,6 +36,20 @@ def main() -> None:
             reply = ("error", traceback.format_exc())
         pickle.dump(reply, results)
         results.flush()
+        _return_freed_memory()
+
+
+def _return_freed_memory() -> None:
+    """Hand the memory a job freed back to the system (glibc keeps it otherwise).
+
+    Why: a chunk's layout is freed when the job ends, but glibc's heap keeps the pages, so
+    the process would sit at its largest chunk's size while the parent renders and merges,
+    and all of them must fit in 800 MB together (bench/bench_packs.py).
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        pass
 
 
 if __name__ == "__main__":
