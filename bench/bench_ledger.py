@@ -391,6 +391,7 @@ def run(scale: float, workdir: Path) -> list[dict]:
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     n = max(1000, round(FULL_ROWS * scale))
+    full = n >= FULL_ROWS
     csv_path, xlsx_path, inline_path = write_files(n, workdir)
     db_file = workdir / "ledger-bench.db"
     rows: list[dict] = [
@@ -417,8 +418,12 @@ def run(scale: float, workdir: Path) -> list[dict]:
                 "figure": f"{label}：速度",
                 "value": round(rate),
                 "unit": "行/秒",
-                "target": f">= {target:,} 行/秒" if target else "",
-                "ok": rate >= target if target else None,
+                # A rate is judged on the full 200,000 rows only: at 1/20 the fixed costs
+                # (starting the checking process, building indexes) dominate.
+                "target": (f">= {target:,} 行/秒" if full else f"（全量时 >= {target:,}）")
+                if target
+                else "",
+                "ok": rate >= target if target and full else None,
             }
         )
         rows.append(

@@ -253,9 +253,11 @@ def run(scale: float, workdir: Path) -> list[dict]:
     db_path = build(workdir / f"packs-{village_n}-{township_n}.db", village_n, township_n)
     village = measure(db_path, "village", workdir / "village.pdf")
     township = measure(db_path, "township", workdir / "township.pdf")
-    sample = min(village_n, SINGLE_SAMPLE)
+    full = scale >= 1
+    # Fewer one-at-a-time samples at quick scale: each is slow, and the rate is per page.
+    sample = min(village_n, SINGLE_SAMPLE if full else 8)
     single = measure(db_path, "village", workdir / "single.pdf", single=sample)
-    cli = cli_one_by_one(db_path, workdir / "cli.pdf", min(village_n, CLI_SAMPLE))
+    cli = cli_one_by_one(db_path, workdir / "cli.pdf", min(village_n, CLI_SAMPLE if full else 2))
     rows = []
     for label, r in ((f"村（{village_n}人）", village), (f"乡镇（{township_n}人）", township)):
         rate = r["pages"] / r["seconds"]
@@ -273,8 +275,9 @@ def run(scale: float, workdir: Path) -> list[dict]:
                 "figure": f"{label}每秒页数",
                 "value": round(rate, 1),
                 "unit": "页/s",
-                "target": ">= 40",
-                "ok": rate >= 40,
+                # judged at full size only: a 15-worker batch is mostly start-up
+                "target": ">= 40" if full else "（全量时 >= 40）",
+                "ok": rate >= 40 if full else None,
             },
             {
                 "figure": f"{label}每CPU秒页数",

@@ -137,9 +137,11 @@ def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float]]:
 def page_figures(db_path: Path, actors: dict[str, Actor]) -> list[tuple[str, float]]:
     import logging
 
+    import streamlit.logger as streamlit_logger
     from streamlit.testing.v1 import AppTest
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
+    streamlit_logger.set_log_level("error")  # bare-mode notices would bury the table
     os.environ["PORTAL_DB"] = str(db_path)
     pages = [
         ("sessions", "institution"),

@@ -90,7 +90,7 @@ def _rss_mb(pid: int) -> float:
 def run(scale: float, workdir: Path) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    sessions = max(4, round(30 * min(1.0, scale * 4)))
+    sessions = max(3, round(30 * min(1.0, scale * 2)))  # 30 at city scale, 3 quick
     db_file = workdir / "serving-demo.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_file) + suffix).unlink(missing_ok=True)
