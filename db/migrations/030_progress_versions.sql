@@ -4,7 +4,8 @@
 -- stand. Triggers bump a county's version whenever its sessions or enrolments change, in the
 -- writer's own transaction, so a cached figure can never outlive the data it came from.
 -- 'epoch' tells one database from another (a fresh file at the same path); 'all' moves when a
--- course changes campaign, which touches every county.
+-- course changes campaign, which touches every county. Every trigger bumps through the view
+-- progress_bumps, so the upsert is written once.
 
 CREATE TABLE progress_versions (
     scope   TEXT PRIMARY KEY,
@@ -13,52 +14,50 @@ CREATE TABLE progress_versions (
 
 INSERT INTO progress_versions (scope, version) VALUES ('epoch', abs(random()));
 
+-- Inserting a scope here adds one to its version (1 if it had none).
+CREATE VIEW progress_bumps AS SELECT scope FROM progress_versions;
+
+CREATE TRIGGER progress_bump INSTEAD OF INSERT ON progress_bumps
+BEGIN
+    INSERT INTO progress_versions (scope, version) VALUES (NEW.scope, 1)
+    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
+END;
+
 CREATE TRIGGER sessions_progress_insert AFTER INSERT ON sessions
 BEGIN
-    INSERT INTO progress_versions (scope, version) VALUES (NEW.county_code, 1)
-    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
+    INSERT INTO progress_bumps (scope) VALUES (NEW.county_code);
 END;
 
 CREATE TRIGGER sessions_progress_update
 AFTER UPDATE OF status, end_date, county_code, township_code, institution_id, course_code
 ON sessions
 BEGIN
-    INSERT INTO progress_versions (scope, version) VALUES (OLD.county_code, 1)
-    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
-    INSERT INTO progress_versions (scope, version) VALUES (NEW.county_code, 1)
-    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
+    INSERT INTO progress_bumps (scope) VALUES (OLD.county_code), (NEW.county_code);
 END;
 
 CREATE TRIGGER sessions_progress_delete AFTER DELETE ON sessions
 BEGIN
-    INSERT INTO progress_versions (scope, version) VALUES (OLD.county_code, 1)
-    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
+    INSERT INTO progress_bumps (scope) VALUES (OLD.county_code);
 END;
 
 CREATE TRIGGER enrolments_progress_insert AFTER INSERT ON enrolments
 BEGIN
-    INSERT INTO progress_versions (scope, version)
-    SELECT county_code, 1 FROM sessions WHERE id = NEW.session_id
-    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
+    INSERT INTO progress_bumps (scope) SELECT county_code FROM sessions WHERE id = NEW.session_id;
 END;
 
 CREATE TRIGGER enrolments_progress_update AFTER UPDATE OF status, worker_id, session_id
 ON enrolments
 BEGIN
-    INSERT INTO progress_versions (scope, version)
-    SELECT county_code, 1 FROM sessions WHERE id IN (OLD.session_id, NEW.session_id)
-    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
+    INSERT INTO progress_bumps (scope)
+    SELECT county_code FROM sessions WHERE id IN (OLD.session_id, NEW.session_id);
 END;
 
 CREATE TRIGGER enrolments_progress_delete AFTER DELETE ON enrolments
 BEGIN
-    INSERT INTO progress_versions (scope, version)
-    SELECT county_code, 1 FROM sessions WHERE id = OLD.session_id
-    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
+    INSERT INTO progress_bumps (scope) SELECT county_code FROM sessions WHERE id = OLD.session_id;
 END;
 
 CREATE TRIGGER courses_progress_update AFTER UPDATE OF campaign_code ON courses
 BEGIN
-    INSERT INTO progress_versions (scope, version) VALUES ('all', 1)
-    ON CONFLICT (scope) DO UPDATE SET version = version + 1;
+    INSERT INTO progress_bumps (scope) VALUES ('all');
 END;

@@ -68,6 +68,9 @@ UPDATE_SQL = (
     + ", source_file = ?, updated_at = ?, updated_by = ? WHERE id = ?"
 )
 REPORT_HEADERS = ("行号", "姓名", "身份证号", "原因")
+_row_values = operator.itemgetter(*COLUMNS)
+_DEFAULT_ROW = {c: DEFAULTS.get(c) for c in COLUMNS}
+_COUNTY_AT = COLUMNS.index("county_code")
 
 
 @dataclass
@@ -170,7 +173,6 @@ def _import(db, source, actor, county_code, file_name, progress, today) -> Impor
                     result.warning_rows += warnings
                     result.skipped += skipped
                     writer.add(accepted)
-                writer.finish()
             result.rejected_rows.sort(key=lambda p: p.row)
             counts = result.counts()
             result.import_id = db.execute(
@@ -249,20 +251,11 @@ class _Writer:
         self.done = 0
         # A load at least as big as what is stored rebuilds the secondary indexes.
         self.bulk = size_hint >= max(REBUILD_MIN, self.existing.count)
-        self.inserts: list[tuple] = []
-
-    def finish(self) -> None:
-        # In ID-number order the unique index is appended to rather than split.
-        self.inserts.sort()
-        _insert_rows(self.db, self.inserts)
 
     def add(self, accepted: list[tuple]) -> None:
         inserts: list[tuple] = []
         updates: list[tuple] = []
         result, existing = self.result, self.existing
-        row_values = operator.itemgetter(*COLUMNS)
-        defaults = {c: DEFAULTS.get(c) for c in COLUMNS}
-        county_at = COLUMNS.index("county_code")
         for number, name, id_text, id_number, rec in accepted:
             key = (rec["county_code"], rec["township"], rec["village"])
             codes = self.place_of.get(key)
@@ -272,14 +265,14 @@ class _Writer:
             rec["registered"] = 1
             old = existing.get(id_number)
             if old is None:
-                full = defaults.copy()
+                full = _DEFAULT_ROW.copy()
                 full.update(rec)
-                inserts.append((id_number, *row_values(full), *self.insert_tail))
+                inserts.append((id_number, *_row_values(full), *self.insert_tail))
                 result.new += 1
                 continue
             worker_id, before = old[0], old[1:]
-            if self.own_county is not None and before[county_at] != self.own_county:
-                other = catalogue.county(before[county_at])["name"]
+            if self.own_county is not None and before[_COUNTY_AT] != self.own_county:
+                other = catalogue.county(before[_COUNTY_AT])["name"]
                 result.rejected_rows.append(
                     Problem(
                         number,
@@ -292,13 +285,13 @@ class _Writer:
                 continue
             full = dict(zip(COLUMNS, before, strict=True))
             full.update(rec)
-            values = row_values(full)
+            values = _row_values(full)
             if values == before:
                 result.unchanged += 1
             else:
                 updates.append((*values, *self.stamp, worker_id))
                 result.updated += 1
-        inserts.sort()
+        inserts.sort()  # in ID-number order the unique index is appended to, not split
         _insert_rows(self.db, inserts)
         _write_batches(self.db, UPDATE_SQL, updates)
         self.done += len(accepted)

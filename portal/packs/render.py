@@ -313,12 +313,11 @@ def _render_chunk(packs, site_url, printed_on, first_page, target) -> ChunkLayou
         card = starts[f"card-{p.worker_id}"]
         personal = variant_ends[k] - variant_starts[k]
         workers[p.worker_id] = (variant_starts[k], personal, card, card_end - card)
-    stamps = [
-        Stamp(f"stamp-w{first_page + j}", pack=p, head=j == 0)
-        for p in packs
-        for j in range(workers[p.worker_id][1])
-    ]
-    who = [("who", p.worker_id, j) for p in packs for j in range(workers[p.worker_id][1])]
+    stamps, who = [], []
+    for p in packs:
+        for j in range(workers[p.worker_id][1]):
+            stamps.append(Stamp(f"stamp-w{first_page + j}", pack=p, head=j == 0))
+            who.append(("who", p.worker_id, j))
     cards = list(
         dict.fromkeys(
             key
@@ -528,16 +527,6 @@ class Workers:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-
-
-class _Done:
-    """An already-computed result that looks like a future."""
-
-    def __init__(self, value):
-        self._value = value
-
-    def result(self):
-        return self._value
 
 
 def _merge(packs, chunks, layouts, targets, cards, target: Path) -> list[PackPages]:
