@@ -28,20 +28,21 @@ def indexes(db):
     )
 
 
-def test_bulk_load_rebuilds_the_same_indexes_and_their_statistics(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "REBUILD_MIN", 10)
+def test_a_large_import_keeps_the_indexes_working(db, tmp_path, monkeypatch):
+    from portal.ledger import checking
+
+    monkeypatch.setattr(checking, "CHUNK", 7)
     import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 5)), SYSTEM)
-    db.execute("ANALYZE")
-    schema, stats = indexes(db), db.execute("SELECT * FROM sqlite_stat1 ORDER BY idx").fetchall()
+    schema = indexes(db)
     assert len(schema) >= 6 and any(r[0] == "workers_coverage" for r in schema)
 
     result = import_ledger(db, write_csv(tmp_path / "b.csv", rows(1, 60)), SYSTEM)
 
     assert (result.new, result.unchanged) == (55, 4)
     assert indexes(db) == schema
-    assert db.execute("SELECT * FROM sqlite_stat1 ORDER BY idx").fetchall() == stats
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    # the rebuilt indexes answer queries: one planned on workers_name finds the row
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # restored after the import
     plan = db.execute("EXPLAIN QUERY PLAN SELECT id FROM workers WHERE name = '人42'").fetchall()
     assert "workers_name" in str(plan)
     assert db.execute("SELECT id_number FROM workers WHERE name = '人42'").fetchone()[0] == ident(
@@ -49,33 +50,24 @@ def test_bulk_load_rebuilds_the_same_indexes_and_their_statistics(db, tmp_path, 
     )
 
 
-def test_small_import_into_a_big_table_keeps_the_indexes_in_place(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "REBUILD_MIN", 10)
-    import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 40)), SYSTEM)
-    dropped = []
-    real = importer._secondary_indexes_rebuilt
+def test_failure_during_a_load_leaves_schema_and_rows_as_before(db, tmp_path, monkeypatch):
+    from portal.ledger import checking
 
-    def spy(db, rebuild):
-        dropped.append(rebuild)
-        return real(db, rebuild)
-
-    monkeypatch.setattr(importer, "_secondary_indexes_rebuilt", spy)
-    result = import_ledger(db, write_csv(tmp_path / "b.csv", rows(40, 52)), SYSTEM)
-    assert result.new == 12 and dropped == [False]
-
-
-def test_failure_during_a_bulk_load_leaves_schema_and_rows_as_before(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "REBUILD_MIN", 10)
-    monkeypatch.setattr(importer, "BATCH", 20)
+    monkeypatch.setattr(checking, "CHUNK", 20)
     import_ledger(db, write_csv(tmp_path / "a.csv", rows(1, 3)), SYSTEM)
     snapshot = list(db.conn.iterdump())
+    calls = []
 
     def boom(done, total):
-        raise RuntimeError("simulated crash")
+        calls.append(done)
+        if len(calls) == 2:  # one chunk written, a second on its way
+            raise RuntimeError("simulated crash")
 
     with pytest.raises(RuntimeError):
         import_ledger(db, write_csv(tmp_path / "b.csv", rows(3, 100)), SYSTEM, progress=boom)
     assert list(db.conn.iterdump()) == snapshot
+    assert db.execute("PRAGMA database_list").fetchall()[1:] == []  # no stage left attached
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def _xlsx(path):

@@ -7,7 +7,7 @@ importer writes the last one. Small files are checked in the importer's own proc
 a process costs more than it saves. Both ways yield the same messages, made here.
 
 Messages: ``("start", file name, size hint)`` once, then ``("chunk", accepted, rejected,
-warnings, skipped)``; accepted rows are ``(row, name, id_text, id_number, record)``.
+warnings, skipped)`` per chunk of rows read, the accepted rows as columns (``chunks.Accepted``).
 """
 
 from __future__ import annotations
@@ -21,24 +21,20 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from portal.errors import UserError
+from portal.ledger.chunks import ChunkChecker, Problem
 from portal.ledger.reader import open_ledger
 from portal.ledger.rows import RowChecker
+from portal.ledger.staging import pack
+
+__all__ = ["Problem", "checked", "messages"]
 
 CHUNK = 10_000
 # Files from this size up are checked in a process of their own (about 7,000 CSV rows).
 PROCESS_MIN_BYTES = 1_000_000
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    name: str
-    id_text: str
-    reason: str
 
 
 def messages(
@@ -46,29 +42,17 @@ def messages(
 ) -> Iterator[tuple]:
     """Open, then check every row; a file that cannot be read raises before the first yield."""
     sheet = open_ledger(source, file_name=file_name)
-    checker = RowChecker(county_code, sheet.fields, today=today)
+    checker = ChunkChecker(RowChecker(county_code, sheet.fields, today=today), sheet.columns)
     yield ("start", sheet.file_name, sheet.size_hint)
-    accepted: list[tuple] = []
-    rejected: list[Problem] = []
-    warnings: list[Problem] = []
-    skipped = 0
-    for number, raw in sheet.rows:
-        outcome = checker.check(number, raw)
-        kind = outcome.kind
-        if kind == "ok":
-            accepted.append(
-                (number, outcome.name, outcome.id_text, outcome.id_number, outcome.record)
-            )
-            for w in outcome.warnings:
-                warnings.append(Problem(number, outcome.name, outcome.id_text, w))
-            if len(accepted) == CHUNK:
-                yield ("chunk", accepted, rejected, warnings, skipped)
-                accepted, rejected, warnings, skipped = [], [], [], 0
-        elif kind == "skipped":
-            skipped += 1
-        else:
-            rejected.append(Problem(number, outcome.name, outcome.id_text, outcome.reason))
-    yield ("chunk", accepted, rejected, warnings, skipped)
+    cells = sheet.cells
+    while True:
+        batch = list(islice(cells, CHUNK))
+        if not batch:
+            break
+        numbers, rows = map(list, zip(*batch, strict=True))
+        del batch
+        accepted, rejected, warnings, skipped = checker.check(numbers, rows)
+        yield ("chunk", pack(accepted, checker.record_keys), rejected, warnings, skipped)
 
 
 @contextmanager

@@ -83,19 +83,27 @@ def header_field(cell) -> str | None:
 
 @dataclass
 class Sheet:
-    """A ledger read from a file: its columns and an iterator over (row number, fields)."""
+    """A ledger read from a file: its columns and an iterator over (row number, cells).
+
+    Cells come as the file's whole row (a list or tuple): the checks take them column by
+    column; ``rows`` gives the same rows as dicts of the fields, for one-at-a-time use.
+    """
 
     file_name: str
     header_row: int
     columns: dict[str, int]  # field -> 0-based column index
-    rows: Iterator[tuple[int, dict]] = field(repr=False)
-    # About how many lines follow the header (blank and footer lines included): a bulk
-    # load is planned on it before the first row is checked.
+    cells: Iterator[tuple[int, list]] = field(repr=False)
+    # About how many lines follow the header (blank and footer lines included): progress
+    # is shown against it before the last row is read.
     size_hint: int = 0
 
     @property
     def fields(self) -> set[str]:
         return set(self.columns)
+
+    @property
+    def rows(self) -> Iterator[tuple[int, dict]]:
+        return ((number, mapped(self.columns, cells)) for number, cells in self.cells)
 
 
 def open_ledger(path: str | Path, *, file_name: str | None = None) -> Sheet:
@@ -133,7 +141,7 @@ def _no_header(name: str) -> UserError:
     )
 
 
-def _mapped(columns: dict[str, int], cells) -> dict:
+def mapped(columns: dict[str, int], cells) -> dict:
     n = len(cells)
     return {key: (cells[i] if i < n else None) for key, i in columns.items()}
 
@@ -170,16 +178,11 @@ def _open_xlsx_calamine(path: Path, name: str) -> Sheet | None:
             continue
         header_row, columns = found
 
-        def rows(cells_by_row=cells_by_row, header_row=header_row, columns=columns):
-            n = len(cells_by_row[0]) if cells_by_row else 0
-            items = tuple(columns.items())
+        def rows(cells_by_row=cells_by_row, header_row=header_row):
             for number in range(header_row + 1, len(cells_by_row) + 1):
                 cells = cells_by_row[number - 1]
                 cells_by_row[number - 1] = None  # free each row once read
-                if len(cells) == n:
-                    yield number, {key: cells[i] for key, i in items}
-                else:
-                    yield number, _mapped(columns, cells)
+                yield number, cells
 
         return Sheet(name, header_row, columns, rows(), len(cells_by_row) - header_row)
     return None
@@ -208,11 +211,10 @@ def _open_xlsx_openpyxl(path: Path, name: str) -> Sheet:
             continue
         header_row, columns = found
 
-        def rows(ws=ws, header_row=header_row, columns=columns):
+        def rows(ws=ws, header_row=header_row):
             try:
                 it = ws.iter_rows(min_row=header_row + 1, values_only=True)
-                for number, cells in enumerate(it, start=header_row + 1):
-                    yield number, _mapped(columns, cells)
+                yield from enumerate(it, start=header_row + 1)
             finally:
                 wb.close()
 
@@ -271,7 +273,7 @@ def _open_csv(data: bytes, name: str) -> Sheet:
         try:
             for cells in reader:
                 start, last_line = last_line + 1, reader.line_num
-                yield start, _mapped(columns, cells)
+                yield start, cells
         except csv.Error as exc:
             raise UserError(f"“{name}”第{last_line + 1}行附近的 CSV 格式有误：{exc}") from exc
 
