@@ -23,24 +23,7 @@ from portal.scope import SYSTEM, Actor
 from tests.ledger_files import ident, write_csv, write_xlsx
 
 TODAY = dt.date(2019, 3, 12)
-FIELDS = [
-    "name",
-    "id_number",
-    "county",
-    "township",
-    "village",
-    "gender",
-    "phone",
-    "household_no",
-    "education",
-    "work_capacity",
-    "work_status",
-    "wants_training",
-    "wanted_trade",
-    "wants_job",
-    "liang_hou_sheng",
-    "notes",
-]
+FIELDS = list(HEADERS)  # every field a ledger can have
 HEADER = ["序号", *(HEADERS[f][0] for f in FIELDS)]
 COLUMNS = {f: i + 1 for i, f in enumerate(FIELDS)}
 
