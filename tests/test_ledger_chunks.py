@@ -300,3 +300,34 @@ def test_any_rows_store_alike_either_way(tmp_path_factory, monkeypatch, rows):
     with monkeypatch.context() as m:
         _every_row_one_by_one(m)
         assert outcome("rows") == by_columns
+
+
+def test_the_constraints_the_insert_skips_are_checked_for_each_chunk(db, tmp_path, monkeypatch):
+    """The insert tells SQLite not to repeat its CHECKs and foreign keys row by row, because
+    the importer asks them of each chunk first: a value that would break one stops the import."""
+    import numpy as np
+
+    path = write_csv(
+        tmp_path / "a.csv", [[i, f"人{i}", ident(i), "望奎", "镇", "村"] for i in range(1, 9)]
+    )
+    before = list(db.conn.iterdump())
+    real = chunks.id_numbers
+
+    def wrong_gender(texts, today):
+        ok, births, genders = real(texts, today)
+        return ok, births, ["男女"] * len(genders)
+
+    monkeypatch.setattr(chunks, "id_numbers", wrong_gender)
+    with pytest.raises(RuntimeError, match="CHECK"):
+        import_ledger(db, path, SYSTEM)
+    assert list(db.conn.iterdump()) == before
+    monkeypatch.setattr(chunks, "id_numbers", real)
+
+    monkeypatch.setattr(
+        importer._Places, "place", lambda self, c, t, v: ("231221999", "231221999999")
+    )
+    with pytest.raises(RuntimeError, match="place without its area"):
+        import_ledger(db, path, SYSTEM)
+    assert list(db.conn.iterdump()) == before
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert np  # the bulk ID check returns numpy arrays; the fake keeps them

@@ -19,7 +19,6 @@ import datetime as dt
 import operator
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import compress
 
 import numpy as np
 
@@ -164,13 +163,12 @@ class ChunkChecker:
 
     def check(self, numbers: list[int], rows: list) -> tuple[Accepted, list, list, int]:
         """(accepted, rejected problems, warning problems, skipped count) for one chunk."""
-        wide = [len(r) >= self.width for r in rows]
-        clean_rows = list(compress(rows, wide)) if not all(wide) else rows
-        positions = (
-            [i for i, w in enumerate(wide) if w] if clean_rows is not rows else range(len(rows))
-        )
-        values, bad = self._columns(clean_rows) if clean_rows else ({}, set())
-        return self._merge(numbers, rows, positions, values, bad)
+        width = self.width
+        if not all(len(r) >= width for r in rows):
+            # A short row (trailing cells left out) reads as blank cells, as ``mapped`` reads it.
+            rows = [r if len(r) >= width else [*r, *([None] * (width - len(r)))] for r in rows]
+        values, bad = self._columns(rows) if rows else ({}, set())
+        return self._merge(numbers, rows, values, bad)
 
     def _columns(self, rows: list) -> tuple[dict[str, list], set[int]]:
         """Each record field as a column, and the positions of rows not plainly clean."""
@@ -287,7 +285,7 @@ class ChunkChecker:
             bad |= _positions(v is _BAD for v in values)
         return values
 
-    def _merge(self, numbers, rows, positions, values, bad) -> tuple[Accepted, list, list, int]:
+    def _merge(self, numbers, rows, values, bad) -> tuple[Accepted, list, list, int]:
         """Clean rows join as columns; the rest go through the row checker, in file order.
 
         In order, because a duplicate ID is reported against the first row that was accepted
@@ -298,7 +296,7 @@ class ChunkChecker:
         accepted = Accepted(values={k: [] for k in self.record_keys})
         rejected: list[Problem] = []
         warnings: list[Problem] = []
-        if not bad and len(positions) == len(rows) == len(set(ids)) and seen.keys().isdisjoint(ids):
+        if not bad and len(rows) == len(set(ids)) and seen.keys().isdisjoint(ids):
             seen.update(zip(ids, numbers, strict=True))
             accepted.numbers, accepted.ids, accepted.id_texts = list(numbers), ids, ids
             accepted.values = {k: values[k] for k in self.record_keys}
@@ -306,12 +304,10 @@ class ChunkChecker:
         keep: list[int] = []
         others: list[tuple] = []
         skipped = 0
-        at = dict(zip(positions, range(len(positions)), strict=True))
         for i, number in enumerate(numbers):
-            j = at.get(i)
-            if j is not None and j not in bad and ids[j] not in seen:
-                seen[ids[j]] = number
-                keep.append(j)
+            if i not in bad and ids[i] not in seen:
+                seen[ids[i]] = number
+                keep.append(i)
                 continue
             out = self.checker.check(number, mapped(self.columns, rows[i]))
             if out.kind == "ok":
@@ -322,7 +318,7 @@ class ChunkChecker:
             else:
                 rejected.append(Problem(number, out.name, out.id_text, out.reason))
         if keep:
-            accepted.numbers = [numbers[positions[j]] for j in keep]
+            accepted.numbers = [numbers[j] for j in keep]
             accepted.ids = [ids[j] for j in keep]
             accepted.id_texts = list(accepted.ids)
             accepted.values = {k: [values[k][j] for j in keep] for k in self.record_keys}
