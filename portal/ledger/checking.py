@@ -1,4 +1,4 @@
-"""Reading and checking a ledger, row by row, in chunks the importer writes as they come.
+"""Reading and checking a ledger in chunks the importer writes as they come.
 
 Why chunks, and why a process of its own for big files: checking a 200,000-row ledger is
 a few CPU seconds of Python, and so is writing it. In a second process (``python -m
@@ -7,7 +7,7 @@ importer writes the last one. Small files are checked in the importer's own proc
 a process costs more than it saves. Both ways yield the same messages, made here.
 
 Messages: ``("start", file name, size hint)`` once, then ``("chunk", accepted, rejected,
-warnings, skipped)`` per chunk of rows read, the accepted rows as columns (``chunks.Accepted``).
+warnings, skipped)`` per chunk of rows read, the accepted rows packed (``staging.Staged``).
 """
 
 from __future__ import annotations
@@ -25,12 +25,10 @@ from itertools import islice
 from pathlib import Path
 
 from portal.errors import UserError
-from portal.ledger.chunks import ChunkChecker, Problem
+from portal.ledger.chunks import ChunkChecker
 from portal.ledger.reader import open_ledger
 from portal.ledger.rows import RowChecker
 from portal.ledger.staging import pack
-
-__all__ = ["Problem", "checked", "messages"]
 
 CHUNK = 10_000
 # Files from this size up are checked in a process of their own (about 7,000 CSV rows).
@@ -144,7 +142,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # Through the package, so pickled rows name portal.ledger.checking.Problem, not __main__.
+    # Through the package: one copy of this module, under its own name, not __main__.
     from portal.ledger import checking
 
     checking.main()

@@ -9,8 +9,8 @@ duplicate) goes to ``RowChecker.check`` as before, in file order, and gets its e
 The outcome is the row checker's, row for row (``tests/test_ledger_chunks.py`` holds the
 two together on hostile files); only the cost differs.
 
-Accepted rows travel as columns (``Accepted``): they pickle to the importer's process and
-become INSERT parameters without a dict per row.
+Accepted rows come out as columns (``Accepted``), which ``staging.pack`` binds without a
+dict per row.
 """
 
 from __future__ import annotations

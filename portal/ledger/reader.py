@@ -86,7 +86,7 @@ class Sheet:
     """A ledger read from a file: its columns and an iterator over (row number, cells).
 
     Cells come as the file's whole row (a list or tuple): the checks take them column by
-    column; ``rows`` gives the same rows as dicts of the fields, for one-at-a-time use.
+    column, and ``mapped`` makes one row a dict of its fields.
     """
 
     file_name: str
@@ -100,10 +100,6 @@ class Sheet:
     @property
     def fields(self) -> set[str]:
         return set(self.columns)
-
-    @property
-    def rows(self) -> Iterator[tuple[int, dict]]:
-        return ((number, mapped(self.columns, cells)) for number, cells in self.cells)
 
 
 def open_ledger(path: str | Path, *, file_name: str | None = None) -> Sheet:
@@ -178,13 +174,13 @@ def _open_xlsx_calamine(path: Path, name: str) -> Sheet | None:
             continue
         header_row, columns = found
 
-        def rows(cells_by_row=cells_by_row, header_row=header_row):
+        def cells(cells_by_row=cells_by_row, header_row=header_row):
             for number in range(header_row + 1, len(cells_by_row) + 1):
-                cells = cells_by_row[number - 1]
+                row = cells_by_row[number - 1]
                 cells_by_row[number - 1] = None  # free each row once read
-                yield number, cells
+                yield number, row
 
-        return Sheet(name, header_row, columns, rows(), len(cells_by_row) - header_row)
+        return Sheet(name, header_row, columns, cells(), len(cells_by_row) - header_row)
     return None
 
 
@@ -211,7 +207,7 @@ def _open_xlsx_openpyxl(path: Path, name: str) -> Sheet:
             continue
         header_row, columns = found
 
-        def rows(ws=ws, header_row=header_row):
+        def cells(ws=ws, header_row=header_row):
             try:
                 it = ws.iter_rows(min_row=header_row + 1, values_only=True)
                 yield from enumerate(it, start=header_row + 1)
@@ -219,7 +215,7 @@ def _open_xlsx_openpyxl(path: Path, name: str) -> Sheet:
                 wb.close()
 
         hint = max(0, (ws.max_row or 0) - header_row)
-        return Sheet(name, header_row, columns, rows(), hint)
+        return Sheet(name, header_row, columns, cells(), hint)
     wb.close()
     raise _no_header(name)
 
@@ -269,12 +265,12 @@ def _open_csv(data: bytes, name: str) -> Sheet:
         raise _no_header(name)
     header_row, columns = found
 
-    def rows(last_line=last_line):
+    def cells(last_line=last_line):
         try:
-            for cells in reader:
+            for row in reader:
                 start, last_line = last_line + 1, reader.line_num
-                yield start, cells
+                yield start, row
         except csv.Error as exc:
             raise UserError(f"“{name}”第{last_line + 1}行附近的 CSV 格式有误：{exc}") from exc
 
-    return Sheet(name, header_row, columns, rows(), max(0, text.count("\n") - last_line))
+    return Sheet(name, header_row, columns, cells(), max(0, text.count("\n") - last_line))

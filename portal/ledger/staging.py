@@ -51,9 +51,6 @@ class Staged:
     kept: dict[int, tuple[str, ...]] = field(default_factory=dict)
     id_texts: dict[int, str] = field(default_factory=dict)
 
-    def __len__(self) -> int:
-        return self.count
-
 
 def pack(accepted: Accepted, fields: list[str]) -> Staged:
     """The checking process's side: bind the chunk once, in memory."""
@@ -86,7 +83,7 @@ def pack(accepted: Accepted, fields: list[str]) -> Staged:
                     accepted.ids,
                     *(_no_none(values[f]) for f in direct),
                     map(place_of.__getitem__, place_keys),
-                    map(combo_of.__getitem__, combo_keys) if shared else [0] * len(accepted),
+                    map(combo_of.__getitem__, combo_keys) if shared else [0] * count,
                     strict=True,
                 )
             ),
@@ -108,7 +105,7 @@ def pack(accepted: Accepted, fields: list[str]) -> Staged:
         tuple(fields),
         shared,
         list(place_of),
-        len(accepted),
+        count,
         kept={accepted.numbers[i]: dropped for i, dropped in accepted.kept.items()},
         id_texts={
             n: text
