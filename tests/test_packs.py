@@ -367,6 +367,14 @@ def test_parallel_chunks_match_the_single_process_batch(printed, tmp_path):
     assert not list(tmp_path.glob(".packs-*"))  # temporary chunks cleaned up
 
 
+def test_a_relative_output_path_works_from_any_folder(printed, tmp_path, monkeypatch):
+    packs = list(printed["packs"].values())[:2]
+    monkeypatch.chdir(tmp_path)  # not the project folder, where the rendering processes run
+    done = render.render_packs(packs, "v.pdf", chunk_size=1, processes=2, printed_on=ON)
+    assert len(PdfReader(tmp_path / "v.pdf").pages) == done.pages
+    assert not list(tmp_path.glob(".packs-*"))
+
+
 def test_a_failing_render_process_raises_instead_of_hanging():
     with render.Workers(1) as pool:
         with pytest.raises(RuntimeError, match="unknown job"):

@@ -372,7 +372,9 @@ def render_packs(
         raise ValueError("no packs to render")
     site = qr.site_url(site_url)
     printed_on = printed_on or dt.date.today()
-    out = Path(out)
+    # Absolute: the chunks' temporary folder sits beside ``out`` and the rendering processes
+    # run from the project folder, not the caller's.
+    out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     if processes is None:
         processes = min(2, os.cpu_count() or 1)
