@@ -70,6 +70,13 @@ def person(username: str | None) -> str:
     return people.name(connection(), username)
 
 
+def staff_names(usernames) -> dict[str, str]:
+    """Login name -> display name for many logins at once (a table of prints, a log)."""
+    from portal import people
+
+    return people.names(connection(), usernames)
+
+
 # Streamlit's own empty-choice texts ("Choose an option", "Choose options", "No options to
 # select") are English; every select widget of the portal shows a Chinese one instead. Pages
 # may still pass their own ``placeholder=``; this only fills the default, for st.selectbox as

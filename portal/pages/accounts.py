@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from portal import accounts, audit_view, catalogue, flash, people, useradmin
+from portal import accounts, audit_view, catalogue, clock, flash, people, useradmin
 from portal.ui import connection, require_staff
 
 db = connection()
@@ -35,7 +35,7 @@ with tab_users:
                     "状态": "停用"
                     if not u["active"]
                     else ("锁定中" if (u["locked_until"] or "") > now else "正常"),
-                    "更新": f"{u['updated_at'].replace('T', ' ')} {u['updated_by']}",
+                    "更新": f"{clock.display(u['updated_at'])} {u['updated_by']}",
                 }
                 for u in users
             ]
