@@ -608,7 +608,7 @@ def kind_summary(lines: list[Line], kinds=None) -> list[list]:
     Every type asked for gets a row, also when it has no line (then all zeros), so a missing
     type is visibly zero rather than absent.
     """
-    kinds = list(kinds or KINDS)
+    kinds = list(KINDS) if kinds is None else list(kinds)
     rows = []
     for kind in kinds:
         mine = [ln for ln in lines if ln.kind == kind]
