@@ -55,8 +55,9 @@ def _with_records(city: Path, workdir: Path, scale: float) -> Path:
              for w in picks[:n]],
         )  # fmt: skip
         db.conn.executemany(
-            "INSERT INTO school_students (worker_id, county_code, school, enrol_date, created_at, "
-            "created_by, updated_at, updated_by) VALUES (?, ?, '基准技工学校', ?, ?, ?, ?, ?)",
+            "INSERT INTO school_students (worker_id, county_code, school, enrol_date, course_years, "
+            "created_at, created_by, updated_at, updated_by) "
+            "VALUES (?, ?, '基准技工学校', ?, 3, ?, ?, ?, ?)",
             [(w, county[w], rng.choice(["2018-09-01", "2019-03-15", "2019-06-01"]), *stamp)
              for w in picks[n : 2 * n]],
         )  # fmt: skip

@@ -436,7 +436,7 @@ def _support_records(db, rng, stamp) -> None:
         )
     for w in picks[10:20]:
         db.execute(
-            "INSERT INTO school_students (worker_id, county_code, school, major, enrol_date, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO school_students (worker_id, county_code, school, major, enrol_date, course_years, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 3, ?, ?, ?, ?)",
             [
                 w,
                 county_of(w),

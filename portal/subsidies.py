@@ -36,6 +36,21 @@ KINDS = {
     "startup": "一次性创业补贴",
     "employer_reward": "创业扶贫奖励补贴",
 }
+# Each record type numbers its own records (the tables' ids overlap): shown as 以工代训-12,
+# 技工学生-3 ..., so a number on the page or in a spreadsheet says which list it is in.
+RECORD_PREFIX = {
+    "training": "培训报名",
+    "work_training": "以工代训",
+    "school": "技工学生",
+    "startup": "创业",
+    "employer_reward": "吸纳就业",
+}
+TABLE_KINDS = {
+    "work_training_placements": "work_training",
+    "school_students": "school",
+    "startups": "startup",
+    "employer_rewards": "employer_reward",
+}
 POVERTY_TARGETED = {"training", "work_training", "school", "employer_reward"}
 TRAINING_CATEGORIES = ("vocational", "practical", "startup", "lecture", "pre_employment")
 NOT_REGISTERED = "非建档立卡贫困劳动力，不享受此项补贴"
@@ -70,6 +85,11 @@ class Line:
         d["on"] = self.on.isoformat()
         d["kind_label"] = self.kind_label
         return d
+
+
+def record_number(kind: str, record_id: int) -> str:
+    """The number staff see for a record: its type and its id, e.g. 以工代训-12."""
+    return f"{RECORD_PREFIX[kind]}-{record_id}"
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -258,22 +278,41 @@ def work_training_lines(placements: list[dict], as_of: dt.date) -> list[Line]:
     return lines
 
 
-def school_years(enrol: dt.date, leave: dt.date | None, as_of: dt.date) -> list[dt.date]:
-    """First day of each year of study begun by ``as_of`` and before leaving school."""
+def school_years(
+    enrol: dt.date, leave: dt.date | None, as_of: dt.date, course_years: int | None = None
+) -> list[dt.date]:
+    """First day of each year of study begun by ``as_of``, before leaving school and within
+    the course length (学制): a student never draws more years than the course has."""
     out, k = [], 0
     while True:
         begins = add_months(enrol, 12 * k)
         if begins > as_of or (leave is not None and begins >= leave):
             return out
+        if course_years is not None and k >= course_years:
+            return out
         out.append(begins)
         k += 1
 
 
+NO_COURSE_YEARS = "未填写学制，也没有离校日期：无法确定补助到哪一年，请在“记录管理”中补填学制"
+
+
 def school_lines(student: dict, as_of: dt.date) -> list[Line]:
-    """3000 yuan per student per year of study, each year priced on the day it begins."""
+    """3000 yuan per student per year of study, each year priced on the day it begins.
+
+    The years are bounded by the leave date and by the course length (学制). A student with
+    no leave date is counted to the end of the course and each line says the leave date is
+    missing; an old record with neither (entered before 学制 was asked) counts its first year
+    only, and every later year begun is shown as not counted until the 学制 is filled in.
+    """
     enrol, leave = _date(student["enrol_date"]), _date(student["leave_date"])
+    years = student.get("course_years")
+    years = int(years) if years else None
+    bounded = school_years(enrol, leave, as_of, years if (years or leave) else 1)
+    unbounded = [] if (years or leave) else school_years(enrol, leave, as_of)[len(bounded) :]
     lines = []
-    for n, begins in enumerate(school_years(enrol, leave, as_of), start=1):
+    registered = bool(student.get("registered", 1))
+    for n, begins in enumerate([*bounded, *unbounded], start=1):
         rate = _rate_or_none("school_household_grant", begins)
         if rate is None:
             lines.append(
@@ -281,14 +320,24 @@ def school_lines(student: dict, as_of: dt.date) -> list[Line]:
                          begins, 1, "年", "school_household_grant")
             )  # fmt: skip
             continue
-        registered = bool(student.get("registered", 1))
+        counts = registered and n <= len(bounded)
+        notes = [f"第{n}学年" + (f"（学制{years}年）" if years else "")]
+        if not registered:
+            notes.append(NOT_REGISTERED)
+        if n > len(bounded):
+            notes.append(NO_COURSE_YEARS)
+        elif leave is None:
+            notes.append(
+                "未登记离校日期：按学制计算，学生中途离校的请登记离校日期"
+                if years
+                else NO_COURSE_YEARS
+            )
         amount, text = _priced(rate, 1)
         lines.append(
             Line(
                 "school", student["id"], student["worker_id"], student["county_code"], begins,
-                1, "年", amount if registered else None, text if registered else "—",
-                rate.name, rate.document, counts=registered,
-                note=f"第{n}学年" + ("" if registered else "；" + NOT_REGISTERED),
+                1, "年", amount if counts else None, text if counts else "—",
+                rate.name, rate.document, counts=counts, note="；".join(notes),
             )
         )  # fmt: skip
     return lines
@@ -549,7 +598,51 @@ def training_total(groups) -> dict:
     return total
 
 
-LINE_HEADERS = ["补贴项目", "姓名", "身份证号", "日期", "数量", "单位", "金额", "是否计入",
+SUMMARY_HEADERS = ["补贴项目", "记录数", "明细行数", "计入行数", "计入人数", "数量",
+                   "已定标准金额（元）", "按文件规定标准执行（行）", "未计入（行）"]  # fmt: skip
+
+
+def kind_summary(lines: list[Line], kinds=None) -> list[list]:
+    """One row per subsidy type: its own counts and amount, so no type hides in a total.
+
+    Every type asked for gets a row, also when it has no line (then all zeros), so a missing
+    type is visibly zero rather than absent.
+    """
+    kinds = list(KINDS) if kinds is None else list(kinds)
+    rows = []
+    for kind in kinds:
+        mine = [ln for ln in lines if ln.kind == kind]
+        counted = [ln for ln in mine if ln.counts]
+        by_unit: dict[str, float] = {}
+        for ln in counted:
+            by_unit[ln.unit] = by_unit.get(ln.unit, 0) + ln.quantity
+        quantity = "、".join(
+            f"{int(q) if float(q).is_integer() else q}{u}" for u, q in by_unit.items()
+        )
+        rows.append(
+            [KINDS[kind], len({ln.record_id for ln in mine}), len(mine), len(counted),
+             len({ln.worker_id for ln in counted}), quantity or "0",
+             sum(ln.amount for ln in counted if ln.amount is not None),
+             sum(1 for ln in counted if ln.amount is None), len(mine) - len(counted)]
+        )  # fmt: skip
+    return rows
+
+
+def school_gaps(
+    db: sqlite_utils.Database, actor: Actor, county_code: str | None = None
+) -> dict[str, int]:
+    """技工院校学生 records still at school by the records (no leave date), and those of them
+    entered without a course length (学制): the page warns about both."""
+    where, params = _scoped(actor, county_code, "county_code")
+    row = db.execute(
+        "SELECT COUNT(*), SUM(course_years IS NULL) FROM school_students "
+        f"WHERE leave_date IS NULL AND {where}",
+        params,
+    ).fetchone()
+    return {"no_leave": row[0] or 0, "no_leave_no_years": row[1] or 0}
+
+
+LINE_HEADERS = ["记录编号", "补贴项目", "姓名", "身份证号", "日期", "数量", "单位", "金额", "是否计入",
                 "说明", "依据规定", "文件编号"]  # fmt: skip
 
 
@@ -570,7 +663,8 @@ def line_rows(db: sqlite_utils.Database, actor: Actor, lines: list[Line]) -> lis
         number = w["id_number"] if actor.sees_full_id else idnumber.mask(w["id_number"])
         quantity = int(ln.quantity) if float(ln.quantity).is_integer() else ln.quantity
         rows.append(
-            [ln.kind_label, w["name"], number, ln.on.isoformat(), quantity, ln.unit,
+            [record_number(ln.kind, ln.record_id), ln.kind_label, w["name"], number,
+             ln.on.isoformat(), quantity, ln.unit,
              ln.amount_text, "是" if ln.counts else "否", ln.note, ln.rule, ln.document]
         )  # fmt: skip
     return rows

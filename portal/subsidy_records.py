@@ -24,6 +24,7 @@ EARLIEST = dt.date(2000, 1, 1)
 EMPLOYER_TYPES = ("企业", "农民专业合作社", "扶贫车间", "种养大户", "家庭农场", "农业企业")
 REWARD_EMPLOYER_TYPES = ("农民合作社", "种养大户", "家庭农场", "农业企业", "扶贫车间")
 STARTUP_KINDS = {"enterprise": "小微企业", "sole": "个体工商户"}
+COURSE_YEARS = range(1, 7)  # 技工院校学制: 1 to 6 years (the column's CHECK, migration 045)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,19 @@ def parse_date(value, field: str, *, required: bool = True, today: dt.date | Non
     return value
 
 
+def parse_course_years(value) -> int:
+    """The course length (学制) in whole years: it bounds the 技工教育家庭补助 years."""
+    if value in (None, ""):
+        raise UserError("请填写学制（年），例如 3；它决定技工教育家庭补助最多发几年。")
+    try:
+        years = int(str(value).strip().removesuffix("年"))
+    except ValueError as exc:
+        raise UserError(f"学制“{str(value)[:10]}”不是整数年，请填写 1 到 6 之间的数字。") from exc
+    if years not in COURSE_YEARS:
+        raise UserError(f"学制{years}年不在合理范围内，请填写 1 到 6 之间的数字。")
+    return years
+
+
 def find_worker(db: sqlite_utils.Database, actor: Actor, id_number: str) -> dict:
     """The worker with this ID number, if the actor may see them."""
     try:
@@ -145,6 +159,8 @@ def _clean(table: Table, values: dict, *, partial: bool, today: dt.date | None) 
             if values.get("employer_type") not in allowed:
                 raise UserError(f"单位类型请从以下选择：{'、'.join(allowed)}。")
             row["employer_type"] = values["employer_type"]
+    if table.name == "school_students" and (not partial or "course_years" in values):
+        row["course_years"] = parse_course_years(values.get("course_years"))
     if table.name == "startups":
         if not partial or "kind" in values:
             if values.get("kind") not in STARTUP_KINDS:

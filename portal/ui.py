@@ -54,3 +54,67 @@ def run_action(action, success: str | None = None):
     if success:
         st.success(md(success))
     return result
+
+
+def show_time(stamp) -> str:
+    """Times on every page read 2019年6月1日 08:30 (see ``clock.display``)."""
+    from portal.clock import display
+
+    return display(stamp)
+
+
+def person(username: str | None) -> str:
+    """The display name of the account ``username`` (经办、打印人、提交人)."""
+    from portal import people
+
+    return people.name(connection(), username)
+
+
+def staff_names(usernames) -> dict[str, str]:
+    """Login name -> display name for many logins at once (a table of prints, a log)."""
+    from portal import people
+
+    return people.names(connection(), usernames)
+
+
+# Streamlit's own empty-choice texts ("Choose an option", "Choose options", "No options to
+# select") are English; every select widget of the portal shows a Chinese one instead. Pages
+# may still pass their own ``placeholder=``; this only fills the default, for st.selectbox as
+# well as for the ones in columns, forms and the sidebar.
+PLACEHOLDER = "请选择"
+PLACEHOLDER_MANY = "请选择（可多选）"
+NO_OPTIONS = "没有可选的项目"
+
+
+def _bound_placeholder(widget, text: str):
+    def wrapped(label, options=(), *args, **kwargs):
+        if kwargs.get("placeholder") is None:
+            empty = isinstance(options, list | tuple | dict) and len(options) == 0
+            kwargs["placeholder"] = NO_OPTIONS if empty else text
+        return widget(label, options, *args, **kwargs)
+
+    wrapped.chinese_placeholder = True
+    return wrapped
+
+
+def _install_placeholders() -> None:
+    from streamlit.delta_generator import DeltaGenerator
+
+    for name, text in (("selectbox", PLACEHOLDER), ("multiselect", PLACEHOLDER_MANY)):
+        method = getattr(DeltaGenerator, name)
+        if not getattr(method, "chinese_placeholder", False):
+
+            def unbound(self, label, options=(), *args, _m=method, _t=text, **kwargs):
+                if kwargs.get("placeholder") is None:
+                    empty = isinstance(options, list | tuple | dict) and len(options) == 0
+                    kwargs["placeholder"] = NO_OPTIONS if empty else _t
+                return _m(self, label, options, *args, **kwargs)
+
+            unbound.chinese_placeholder = True
+            setattr(DeltaGenerator, name, unbound)
+        module_level = getattr(st, name)
+        if not getattr(module_level, "chinese_placeholder", False):
+            setattr(st, name, _bound_placeholder(module_level, text))
+
+
+_install_placeholders()

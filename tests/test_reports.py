@@ -59,9 +59,9 @@ def town(db):
     kit.record(db, "work_training_placements", w["E"], employer="车间", employer_type="扶贫车间",
                start_date="2019-04-15")  # months done 05-15, 06-15  # fmt: skip
     kit.record(db, "school_students", w["A"], school="技师学院",
-               enrol_date="2019-06-01")  # year 1 begins in June: 3000  # fmt: skip
+               enrol_date="2019-06-01", course_years=3)  # year 1 in June: 3000  # fmt: skip
     kit.record(db, "school_students", w["B"], school="技师学院",
-               enrol_date="2018-09-01")  # year 1 before the plan, year 2 in September  # fmt: skip
+               enrol_date="2018-09-01", course_years=3)  # year 1 before the plan, 2 in Sep  # fmt: skip
     return w
 
 
@@ -91,10 +91,13 @@ def test_june_figures_match_the_hand_count(db, town):
     assert f["total"] == {
         "trained_period": 2,  # A, C
         "trained_to_date": 3,  # A, B, C (D is not registered)
-        "sessions_period": 1,  # S2 (S6 is 北林's, S4 not held, S5 cancelled)
-        "sessions_to_date": 2,  # S1, S2
+        # S2, and S4: published, never marked 已结束, but its last day has passed
+        # (S6 is 北林's, S5 cancelled)
+        "sessions_period": 2,
+        "sessions_to_date": 3,  # S1, S2, S4
     }
     assert (c["shiyong"]["sessions_period"], c["jiazheng"]["sessions_to_date"]) == (1, 1)
+    assert c["chuangye"]["sessions_period"] == 1  # S4
     assert f["coverage"]["willing"] == 3  # A, B, E
     assert f["coverage"]["trained_willing"] == 2  # A, B
     assert figures.coverage_text(f["coverage"]["rate"]) == "66.7%"
@@ -123,8 +126,27 @@ def test_july_and_quarter_figures(db, town):
     assert subsidy(july, "startup")["to_date"]["amount"] == 15000
     q2 = quarterly.view(db, kit.WANGKUI, "望奎县", "2019-Q2")["figures"]
     assert (q2["start"], q2["end"]) == ("2019-04-01", "2019-06-30")
-    assert q2["total"]["trained_period"] == 3 and q2["total"]["sessions_period"] == 2
+    assert q2["total"]["trained_period"] == 3 and q2["total"]["sessions_period"] == 3
     assert subsidy(q2, "work_training")["period"]["quantity"] == "2月"
+
+
+def test_a_class_with_people_trained_counts_as_held_before_it_is_marked_ended(db, monkeypatch):
+    """The issue: 3 people trained in a class but 0 classes held, because nobody had clicked
+    标记为已结束. A published class counts as held once someone completed or its end passed."""
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2019, 6, 20))
+    inst = kit.institution(db)
+    trained = kit.session(db, inst, "jz-jiazheng", "2019-06-01", "2019-06-20", status="published")
+    for _ in range(3):
+        kit.enrol(db, trained, kit.worker(db)["id"], "completed")
+    later = kit.session(db, inst, "sy-zhongzhi", "2019-06-21", "2019-06-25", status="published")
+    kit.enrol(db, later, kit.worker(db)["id"], "enrolled")  # ends after today, nobody done yet
+    past = kit.session(db, inst, "ts-bianzhi", "2019-06-02", "2019-06-05", status="published")
+    kit.enrol(db, past, kit.worker(db)["id"], "enrolled")  # end date passed: held
+    kit.session(db, inst, "cy-geti", "2019-06-02", "2019-06-05", status="draft")  # never held
+    f = figures.period_figures(db, kit.WANGKUI, "231221", dt.date(2019, 6, 1), dt.date(2019, 6, 30))
+    assert f["total"]["trained_period"] == 3
+    assert f["total"]["sessions_period"] == 2  # the trained class and the past one
+    assert any("标记为已结束" in d for d in figures.DEFINITIONS)
 
 
 def test_bad_periods_are_refused():
@@ -209,7 +231,7 @@ def test_city_overview_late_counties_and_sum(db, town, monkeypatch):
     assert rows["北林区"]["figures"]["total"]["trained_period"] == 1  # F
     s = o["sum"]
     assert s["total"]["trained_period"] == 3  # 望奎 A, C + 北林 F
-    assert s["total"]["sessions_period"] == 2  # S2 + S6
+    assert s["total"]["sessions_period"] == 3  # S2 + S4 (end date passed) + S6
     assert s["coverage"]["willing"] == 4 and s["coverage"]["trained_willing"] == 3
     assert by_code(s)["shiyong"]["trained_period"] == 3
     assert subsidy(s, "startup")["period"]["amount"] == 10000
@@ -227,7 +249,7 @@ def test_monthly_xlsx_cell_by_cell(db, town, tmp_path):
     head = values.index(render.CAMPAIGN_HEADERS)
     assert values[head + 1][:5] == ["巾帼家政培训活动", 0, 2, 0, 1]
     assert values[head + 2][:5] == ["实用技能培训活动", 2, 2, 1, 1]
-    assert values[head + 8][:5] == ["合计（同一人只算一次）", 2, 3, 1, 2]
+    assert values[head + 8][:5] == ["合计（同一人只算一次）", 2, 3, 2, 3]
     cov = values.index(["有培训意愿的建档立卡贫困劳动力", "截至期末已培训", "覆盖率"])
     assert values[cov + 1][:3] == [3, 2, "66.7%"]
     sub = values.index(render.SUBSIDY_HEADERS)

@@ -46,7 +46,11 @@ def test_pages_need_staff(demo_db_path):
 
 def test_subsidy_lines_show_rule_and_document(demo_db_path):
     at = page("subsidies", kit.WANGKUI)
-    df = at.dataframe[0].value
+    summary = at.dataframe[0].value
+    assert list(summary["补贴项目"]) == [
+        "以工代训职业培训补贴", "技工教育家庭补助", "一次性创业补贴", "创业扶贫奖励补贴",
+    ]  # fmt: skip
+    df = at.dataframe[1].value
     assert len(df) > 0
     assert df["文件编号"].str.contains("绥人社发〔2019〕18号").all()
     assert set(df["依据规定"]) <= {
@@ -54,10 +58,11 @@ def test_subsidy_lines_show_rule_and_document(demo_db_path):
         "一次性创业补贴（个体经营）", "创业扶贫奖励补贴",
     }  # fmt: skip
     assert not df["身份证号"].str.contains(r"\*").any()  # county staff see full numbers
-    records = at.dataframe[1].value
+    records = at.dataframe[2].value
     assert list(records.columns)[:4] == ["编号", "姓名", "身份证号", "吸纳单位"]
+    assert records["编号"].str.startswith("以工代训-").all()
     city = page("subsidies", kit.CITY)
-    city_df = city.dataframe[0].value
+    city_df = city.dataframe[1].value
     assert len(city_df) > len(df) and city_df["身份证号"].str.contains(r"\*").all()
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 import reportkit as kit
 
-from portal import audit, subsidy_records
+from portal import audit, subsidies, subsidy_records
 from portal.errors import ScopeError, UserError
 
 TODAY = dt.date(2019, 12, 31)
@@ -32,7 +32,8 @@ def test_create_records_of_each_kind_with_audit(db):
         "work_training_placements": place(db, kit.WANGKUI, w),
         "school_students": subsidy_records.create(
             db, kit.WANGKUI, "school_students", w["id_number"],
-            {"school": "绥化技师学院", "major": "电工", "enrol_date": dt.date(2019, 9, 1)},
+            {"school": "绥化技师学院", "major": "电工", "enrol_date": dt.date(2019, 9, 1),
+             "course_years": 3},
             today=TODAY,
         ),
         "startups": subsidy_records.create(
@@ -169,3 +170,31 @@ def test_records_mask_id_numbers_for_city_staff(db):
     (city_row,) = subsidy_records.records(db, kit.CITY, "work_training_placements")
     assert county_row["id_number"] == w["id_number"]
     assert city_row["id_number"] != w["id_number"] and "*" in city_row["id_number"]
+
+
+@pytest.mark.parametrize(
+    ("years", "message"),
+    [(None, "请填写学制"), ("三", "不是整数年"), (0, "1 到 6"), (9, "1 到 6")],
+)
+def test_school_record_needs_a_plausible_course_length(db, years, message):
+    w = kit.worker(db)
+    with pytest.raises(UserError, match=message):
+        subsidy_records.create(
+            db, kit.WANGKUI, "school_students", w["id_number"],
+            {"school": "绥化技师学院", "enrol_date": "2019-09-01", "course_years": years},
+            today=TODAY,
+        )  # fmt: skip
+    assert db.execute("SELECT COUNT(*) FROM school_students").fetchone()[0] == 0
+
+
+def test_school_grant_stops_at_course_length_for_a_record_entered_today(db):
+    """Entered with 学制 3, no leave date, counted in 2027: three years, 9000元, with a warning."""
+    w = kit.worker(db)
+    subsidy_records.create(
+        db, kit.WANGKUI, "school_students", w["id_number"],
+        {"school": "绥化技师学院", "enrol_date": "2019-09-01", "course_years": "3年"},
+        today=TODAY,
+    )  # fmt: skip
+    lines = subsidies.record_lines(db, kit.WANGKUI, as_of=dt.date(2027, 6, 1), kinds=("school",))
+    assert sum(ln.amount for ln in lines if ln.counts) == 9000
+    assert all("未登记离校日期" in ln.note for ln in lines)

@@ -161,9 +161,9 @@ def test_work_training_cap_across_placements_of_one_worker():
 # --- technical-school students: 3000 yuan per year of study --------------------------------
 
 
-def _student(enrol="2019-09-01", leave=None):
+def _student(enrol="2019-09-01", leave=None, years=3):
     return {"id": 1, "worker_id": 5, "county_code": "231221", "enrol_date": enrol,
-            "leave_date": leave, "registered": 1}  # fmt: skip
+            "leave_date": leave, "registered": 1, "course_years": years}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -185,6 +185,27 @@ def test_school_years_counted_from_dates(leave, as_of, years):
     for n, ln in enumerate(lines, start=1):
         assert ln.note.startswith(f"第{n}学年") and ln.rule == "技工教育家庭补助"
         assert ln.document == DOC
+
+
+def test_school_years_bounded_by_course_length():
+    """A student with no leave date draws at most 学制 years (the issue: 8 years, 24,000元)."""
+    lines = subsidies.school_lines(_student(years=3), D(2027, 6, 1))
+    assert len(lines) == 3 and sum(ln.amount for ln in lines) == 9000
+    assert all(ln.counts for ln in lines)
+    assert all("未登记离校日期" in ln.note and "学制3年" in ln.note for ln in lines)
+    # a leave date before the course's end still ends the grant earlier
+    left = subsidies.school_lines(_student(years=3, leave="2020-07-01"), D(2027, 6, 1))
+    assert len(left) == 1 and "未登记离校日期" not in left[0].note
+
+
+def test_school_record_without_course_length_counts_first_year_and_names_the_rest():
+    lines = subsidies.school_lines(_student(years=None), D(2027, 6, 1))
+    assert [ln.counts for ln in lines] == [True] + [False] * 7
+    assert sum(ln.amount for ln in lines if ln.counts) == 3000
+    assert all("未填写学制" in ln.note for ln in lines)
+    # with a leave date the years are bounded by it, no 学制 needed
+    left = subsidies.school_lines(_student(years=None, leave="2021-07-01"), D(2027, 6, 1))
+    assert [ln.counts for ln in left] == [True, True] and "未填写学制" not in left[1].note
 
 
 def test_work_training_months_before_the_plan_do_not_count():
@@ -285,5 +306,29 @@ def test_lines_from_the_database_are_scoped(db):
         subsidies.record_lines(db, kit.WANGKUI, county_code=bl["county_code"])
     assert subsidies.record_lines(db, kit.INSTITUTION, as_of=D(2019, 12, 31)) == []
     rows = subsidies.line_rows(db, kit.CITY, everyone)
-    assert all("*" in r[2] for r in rows)  # city staff see masked ID numbers
-    assert subsidies.line_rows(db, SYSTEM, everyone)[0][2] in (wk["id_number"], bl["id_number"])
+    id_col = subsidies.LINE_HEADERS.index("身份证号")
+    assert all("*" in r[id_col] for r in rows)  # city staff see masked ID numbers
+    full = subsidies.line_rows(db, SYSTEM, everyone)[0][id_col]
+    assert full in (wk["id_number"], bl["id_number"])
+    # each record carries its type in its number: the tables' ids overlap
+    assert {r[0] for r in rows} == {f"创业-{ln.record_id}" for ln in everyone}
+
+
+def test_every_subsidy_type_has_its_own_row_in_the_summary(db):
+    w = kit.worker(db)
+    kit.record(db, "startups", w, kind="sole", business_name="小店", registered_on="2019-01-10")
+    kit.record(db, "school_students", w, school="技师学院", enrol_date="2019-06-01",
+               course_years=3)  # fmt: skip
+    kit.record(db, "work_training_placements", w, employer="车间", employer_type="扶贫车间",
+               start_date="2019-04-15", end_date="2019-06-14")  # fmt: skip
+    lines = subsidies.record_lines(db, kit.WANGKUI, as_of=D(2019, 12, 31))
+    rows = {r[0]: dict(zip(subsidies.SUMMARY_HEADERS, r, strict=True))
+            for r in subsidies.kind_summary(lines)}  # fmt: skip
+    assert list(rows) == list(subsidies.KINDS.values())
+    assert rows["一次性创业补贴"]["已定标准金额（元）"] == 5000
+    assert rows["技工教育家庭补助"]["已定标准金额（元）"] == 3000
+    assert rows["以工代训职业培训补贴"]["数量"] == "2月"
+    assert rows["以工代训职业培训补贴"]["按文件规定标准执行（行）"] == 1  # no amount set
+    assert rows["创业扶贫奖励补贴"]["记录数"] == 0  # none entered: a visible zero
+    gaps = subsidies.school_gaps(db, kit.WANGKUI)
+    assert gaps == {"no_leave": 1, "no_leave_no_years": 0}

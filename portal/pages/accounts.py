@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from portal import accounts, catalogue, flash, useradmin
+from portal import accounts, audit_view, catalogue, clock, flash, people, useradmin
 from portal.ui import connection, require_staff
 
 db = connection()
@@ -35,7 +35,7 @@ with tab_users:
                     "状态": "停用"
                     if not u["active"]
                     else ("锁定中" if (u["locked_until"] or "") > now else "正常"),
-                    "更新": f"{u['updated_at'].replace('T', ' ')} {u['updated_by']}",
+                    "更新": f"{clock.display(u['updated_at'])} {u['updated_by']}",
                 }
                 for u in users
             ]
@@ -112,10 +112,18 @@ with tab_log:
     c1, c2, c3, c4, c5 = st.columns(5)
     who = c1.text_input("操作人（用户名）", key="log_who")
     entities = [None, *useradmin.audit_entities(db, actor)]
-    entity = c2.selectbox("对象", entities, format_func=lambda e: "全部" if e is None else e)
-    actions = [None, *useradmin.ACTIONS]
+    entity = c2.selectbox(
+        "对象",
+        entities,
+        format_func=lambda e: "全部" if e is None else audit_view.entity_label(e),
+        key="log_entity",
+    )
+    actions = [None, *dict.fromkeys([*useradmin.ACTIONS, *audit_view.ACTIONS])]
     action = c3.selectbox(
-        "操作", actions, format_func=lambda a: "全部" if a is None else useradmin.ACTIONS[a]
+        "操作",
+        actions,
+        format_func=lambda a: "全部" if a is None else audit_view.action_label(a),
+        key="log_action",
     )
     since = c4.date_input("从", value=None, key="log_since")
     until = c5.date_input("到", value=None, key="log_until")
@@ -129,21 +137,9 @@ with tab_log:
     )
     st.caption(f"最近 {len(entries)} 条（最多显示200条）")
     if entries:
+        people_names = people.names(db, [e["actor"] for e in entries])
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "时间": e["at"].replace("T", " "),
-                        "操作人": e["actor"],
-                        "操作": useradmin.ACTIONS.get(e["action"], e["action"]),
-                        "对象": e["entity"],
-                        "编号": e["entity_id"] or "",
-                        "修改前": e["before_json"] or "",
-                        "修改后": e["after_json"] or "",
-                    }
-                    for e in entries
-                ]
-            ),
+            pd.DataFrame(audit_view.rows(entries, people_names)),
             hide_index=True,
             width="stretch",
         )

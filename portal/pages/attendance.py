@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import attendance, clock, enrolment, flash, sessions, views
-from portal.ui import connection, current_actor
+from portal.ui import connection, current_actor, person, show_time
 
 db = connection()
 actor = current_actor()
@@ -133,8 +133,8 @@ with tab_card:
                             "状态": "已签字" if h["signed"] else "撤销",
                             "经办人": h["witnessed_by"],
                             "备注": h["note"] or "",
-                            "登记时间": h["at"].replace("T", " "),
-                            "登记人": h["by"],
+                            "登记时间": show_time(h["at"]),
+                            "登记人": person(h["by"]),
                         }
                         for h in history
                     ]

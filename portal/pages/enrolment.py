@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import areas, enrolment, flash, sessions, views, workers
-from portal.ui import connection, current_actor
+from portal.ui import connection, current_actor, person, show_time
 
 db = connection()
 actor = current_actor()
@@ -114,10 +114,10 @@ else:
         pd.DataFrame(
             [
                 {
-                    "时间": h["at"].replace("T", " "),
+                    "时间": show_time(h["at"]),
                     "状态": enrolment.STATUS[h["status"]],
                     "原因": h["reason"] or "",
-                    "经办": h["by"],
+                    "经办": person(h["by"]),
                 }
                 for h in history
             ]

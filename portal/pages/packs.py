@@ -100,6 +100,7 @@ rows = batches.list_prints(db, actor)
 if not rows:
     st.info("还没有打印过政策包。")
 else:
+    staff = ui.staff_names([n for r in rows for n in (r["printed_by"], r["delivered_by"])])
     st.dataframe(
         [
             {
@@ -107,10 +108,10 @@ else:
                 "姓名": r["name"],
                 "身份证号": r["id_number"],
                 "所在村": r["village"],
-                "打印时间": r["printed_at"],
-                "打印人": r["printed_by"],
-                "送达时间": r["delivered_at"] or "未送达",
-                "送达人": r["delivered_by"] or "",
+                "打印时间": ui.show_time(r["printed_at"]),
+                "打印人": staff.get(r["printed_by"], r["printed_by"]),
+                "送达时间": ui.show_time(r["delivered_at"]) or "未送达",
+                "送达人": staff.get(r["delivered_by"], r["delivered_by"] or ""),
             }
             for r in rows
         ],

@@ -3,7 +3,6 @@ the city sum, and can reopen a submitted report with a reason."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -14,34 +13,21 @@ if str(ROOT) not in sys.path:
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from portal import catalogue, clock  # noqa: E402
+from portal import catalogue, clock, flash, people, periods  # noqa: E402
 from portal.reports import figures, monthly, quarterly, render  # noqa: E402
-from portal.ui import connection, require_staff, run_action  # noqa: E402
+from portal.ui import connection, require_staff, run_action, show_time  # noqa: E402
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 actor = require_staff()
 db = connection()
 st.title("月报与季报")
+flash.show()
 
-
-def months() -> list[str]:
-    today, out = dt.date.today(), []
-    year, month = 2019, 1
-    while (year, month) <= (today.year, today.month):
-        out.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out[::-1]
-
-
-def quarters() -> list[str]:
-    today = dt.date.today()
-    return [
-        f"{y}-Q{q}"
-        for y in range(today.year, 2018, -1)
-        for q in (4, 3, 2, 1)
-        if dt.date(y, 3 * q - 2, 1) <= today
-    ]
+HELD_HINT = (
+    "举办班次的算法：已“标记为已结束”的班次，以及已发布、结业日期已过或已有学员结业的班次，"
+    "都计为已举办，不必等点“标记为已结束”。已取消和未发布的班次不计。"
+)
 
 
 def show_figures(f: dict) -> None:
@@ -56,6 +42,7 @@ def show_figures(f: dict) -> None:
     st.dataframe(
         pd.DataFrame(render.subsidy_rows(f), columns=render.SUBSIDY_HEADERS), hide_index=True
     )
+    st.caption(HELD_HINT)
     with st.expander("统计口径"):
         for d in figures.DEFINITIONS:
             st.write(d)
@@ -93,27 +80,41 @@ def status_line(r: dict) -> None:
         st.write(f"状态：{render.STATUS[r['status']]}")
     if r.get("reopened_at"):
         st.caption(
-            f"曾于 {r['reopened_at'].replace('T', ' ')} 被 {r['reopened_by']} 退回，"
-            f"原因：{r['reopen_reason']}"
+            f"曾于 {show_time(r['reopened_at'])} 被 {r.get('reopened_by_name') or r['reopened_by']}"
+            f" 退回，原因：{r['reopen_reason']}"
         )
+
+
+def _forget_overviews() -> None:
+    """The city's cached figures predate a submit or reopen: work them out again."""
+    for stale in [k for k in st.session_state if str(k).startswith("overview_")]:
+        del st.session_state[stale]
 
 
 def reopen_form(kind: str, county: str, period: str, key: str) -> None:
     module = monthly if kind == "monthly" else quarterly
+    name = "月报" if kind == "monthly" else "季报"
     with st.form(f"{key}_reopen"):
         reason = st.text_input("退回原因（必填，会记入日志）")
         if st.form_submit_button("退回给县里修改"):
-            if run_action(lambda: module.reopen(db, actor, county, period, reason) or True):
-                for stale in [k for k in st.session_state if str(k).startswith("overview_")]:
-                    del st.session_state[stale]
-                st.success("已退回，县里可以修改后重新提交。")
-                st.rerun()
+
+            def reopen():
+                module.reopen(db, actor, county, period, reason)
+                _forget_overviews()
+
+            flash.act(reopen, f"已退回{county}的{name}，县里可以修改后重新提交。")
 
 
 tab_month, tab_quarter = st.tabs(["月报", "季报"])
 
 with tab_month:
-    month = st.selectbox("月份", months(), index=1 if len(months()) > 1 else 0, key="m_month")
+    month_choices = periods.months()
+    month = st.selectbox(
+        "月份",
+        month_choices,
+        index=month_choices.index(periods.default_month()),
+        key="m_month",
+    )
     st.caption(
         monthly.LATE_RULE + f"{monthly.label(month)}月报的截止日：{monthly.due_date(month)}。"
     )
@@ -127,7 +128,7 @@ with tab_month:
             )
         overview = st.session_state[cache_key]
         if overview:
-            st.caption(f"以下为 {overview['at'].replace('T', ' ')} 的数字，点“刷新全市数字”更新。")
+            st.caption(f"以下为 {show_time(overview['at'])} 的数字，点“刷新全市数字”更新。")
             st.subheader("各县（市、区）报送情况")
             if overview["late"]:
                 st.warning("逾期未提交：" + "、".join(overview["late"]))
@@ -152,21 +153,30 @@ with tab_month:
         downloads("monthly", r, f"{r['county']}月报-{month}", "month")
         if actor.role == "county" and r["status"] != "submitted":
             if st.button("提交月报（提交后锁定）", type="primary", key="m_submit"):
-                if run_action(lambda: monthly.submit(db, actor, county, month)):
-                    st.success("已提交，本月报已锁定。")
-                    st.rerun()
+                flash.act(
+                    lambda: monthly.submit(db, actor, county, month),
+                    f"已提交{r['county']}{monthly.label(month)}月报，本月报已锁定。",
+                )
         if actor.role == "city" and r["status"] == "submitted":
             reopen_form("monthly", county, month, "m")
 
 with tab_quarter:
-    quarter = st.selectbox("季度", quarters(), key="q_quarter")
+    quarter_choices = periods.quarters()
+    quarter = st.selectbox(
+        "季度",
+        quarter_choices,
+        index=quarter_choices.index(periods.default_quarter()),
+        key="q_quarter",
+    )
     if actor.role == "city":
+        q_rows = quarterly.statuses(db, actor, quarter)
+        names = people.names(db, [r["submitted_by"] for r in q_rows])
         st.dataframe(
             pd.DataFrame(
                 [
                     [r["county"], render.STATUS.get(r["status"], r["status"]),
-                     (r["submitted_at"] or "").replace("T", " "), r["submitted_by"] or ""]
-                    for r in quarterly.statuses(db, actor, quarter)
+                     show_time(r["submitted_at"]), names.get(r["submitted_by"], "")]
+                    for r in q_rows
                 ],
                 columns=["县（市、区）", "状态", "提交时间", "提交人"],
             ),
@@ -188,15 +198,15 @@ with tab_quarter:
                     for f, name in quarterly.FIELDS.items()
                 }
                 if st.form_submit_button("保存草稿"):
-                    if run_action(
-                        lambda: quarterly.save(db, actor, qcounty, quarter, texts) or True
-                    ):
-                        st.success("已保存。")
-                        st.rerun()
+                    flash.act(
+                        lambda: quarterly.save(db, actor, qcounty, quarter, texts),
+                        f"已保存{q['label']}季报草稿（{show_time(clock.now())}）。",
+                    )
             if st.button("提交季报（提交后锁定）", type="primary", key="q_submit"):
-                if run_action(lambda: quarterly.submit(db, actor, qcounty, quarter) or True):
-                    st.success("已提交，本季报已锁定。")
-                    st.rerun()
+                flash.act(
+                    lambda: quarterly.submit(db, actor, qcounty, quarter),
+                    f"已提交{q['county']}{q['label']}季报，本季报已锁定。",
+                )
         else:
             for f, name in quarterly.FIELDS.items():
                 st.markdown(f"**{name}**")

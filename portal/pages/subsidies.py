@@ -13,12 +13,13 @@ if str(ROOT) not in sys.path:
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from portal import catalogue, spreadsheet, subsidies, subsidy_records  # noqa: E402
+from portal import catalogue, flash, periods, spreadsheet, subsidies, subsidy_records  # noqa: E402
 from portal.ui import connection, require_staff, run_action  # noqa: E402
 
 actor = require_staff()
 db = connection()
 st.title("补贴")
+flash.show()
 st.caption(
     "按 content/data/rates.yml 中的分期标准计算，每一行都注明依据的规定和文件编号。"
     "文件没有规定具体金额的项目只统计课时、天数或月数，金额按所列文件规定标准执行。"
@@ -35,7 +36,7 @@ else:
 tab_lines, tab_new, tab_records = st.tabs(["补贴明细", "录入记录", "记录管理"])
 
 with tab_lines:
-    as_of = st.date_input("计算截至日期", value=dt.date.today(), key="sub_as_of")
+    as_of = st.date_input("计算截至日期", value=periods.default_as_of(), key="sub_as_of")
     kinds = st.multiselect(
         "补贴项目",
         list(subsidies.KINDS),
@@ -57,6 +58,26 @@ with tab_lines:
             f"共 {len(lines)} 行，其中计入补贴 {len(counted)} 行；已定标准的金额合计 {priced} 元"
             + (f"，另有 {unpriced} 行按文件规定标准执行（无具体金额）。" if unpriced else "。")
         )
+        st.markdown("**各项补贴分别统计**")
+        st.dataframe(
+            pd.DataFrame(subsidies.kind_summary(lines, kinds), columns=subsidies.SUMMARY_HEADERS),
+            hide_index=True,
+            width="stretch",
+        )
+        if "school" in kinds:
+            gaps = run_action(lambda: subsidies.school_gaps(db, actor, county_code)) or {}
+            if gaps.get("no_leave"):
+                st.warning(
+                    f"有 {gaps['no_leave']} 名技工院校学生没有登记离校（毕业）日期，补助按学制"
+                    "计算到学制结束；学生中途离校的，请在“记录管理”中登记离校日期。"
+                    + (
+                        f"其中 {gaps['no_leave_no_years']} 名没有填写学制，只计第一学年，"
+                        "请补填学制。"
+                        if gaps.get("no_leave_no_years")
+                        else ""
+                    )
+                )
+        st.markdown("**补贴明细**（记录编号注明记录类型，如“以工代训-12”）")
         st.dataframe(
             pd.DataFrame(rows, columns=subsidies.LINE_HEADERS), hide_index=True, width="stretch"
         )
@@ -89,6 +110,14 @@ with tab_new:
             values["school"] = st.text_input("学校")
             values["major"] = st.text_input("专业")
             values["enrol_date"] = st.date_input("入学日期", value=None)
+            values["course_years"] = st.selectbox(
+                "学制（年）",
+                list(subsidy_records.COURSE_YEARS),
+                index=None,
+                format_func=lambda y: f"{y}年",
+                placeholder="请选择学制",
+                help="技工教育家庭补助每生每年3000元，最多按学制年数计算。",
+            )
             values["leave_date"] = st.date_input("离校（毕业）日期（在校可不填）", value=None)
         elif table == "startups":
             values["business_name"] = st.text_input("企业或个体户名称")
@@ -107,11 +136,13 @@ with tab_new:
             values["employed_since"] = st.date_input("入职日期", value=None)
             values["employed_until"] = st.date_input("离职日期（仍在岗可不填）", value=None)
         if st.form_submit_button("保存", type="primary"):
-            new_id = run_action(
-                lambda: subsidy_records.create(db, actor, table, id_number, values),
+            flash.act(
+                lambda: subsidies.record_number(
+                    subsidies.TABLE_KINDS[table],
+                    subsidy_records.create(db, actor, table, id_number, values),
+                ),
+                f"已保存{TABLE_LABELS[table]}记录（编号 {{result}}）。",
             )
-            if new_id:
-                st.success(f"已保存（编号 {new_id}）。")
 
 with tab_records:
     table = st.selectbox(
@@ -119,14 +150,20 @@ with tab_records:
     )
     spec = subsidy_records.TABLES[table]
     rows = run_action(lambda: subsidy_records.records(db, actor, table, county_code)) or []
-    shown = ["id", "worker_name", "id_number", *spec.text_fields, spec.start_field]
+    kind = subsidies.TABLE_KINDS[table]
+    for r in rows:
+        r["number"] = subsidies.record_number(kind, r["id"])
+    shown = ["number", "worker_name", "id_number", *spec.text_fields, spec.start_field]
     if spec.end_field:
         shown.append(spec.end_field)
+    if table == "school_students":
+        shown.append("course_years")
     if table == "startups":
         shown += ["kind", "operating", "first_time"]
     labels = {
-        "id": "编号",
+        "number": "编号",
         "worker_name": "姓名",
+        "course_years": "学制（年）",
         "id_number": "身份证号",
         "kind": "创业类型",
         "operating": "正常经营",
@@ -138,6 +175,7 @@ with tab_records:
         "kind": subsidy_records.STARTUP_KINDS.get,
         "operating": lambda v: "是" if v else "否",
         "first_time": lambda v: "是" if v else "否",
+        "course_years": lambda v: f"{v}年" if v else "未填写",
     }
     st.dataframe(
         pd.DataFrame(
@@ -152,21 +190,22 @@ with tab_records:
             "选择记录",
             [r["id"] for r in rows],
             format_func=lambda i: next(
-                f"{r['id']} {r['worker_name']}" for r in rows if r["id"] == i
+                f"{r['number']} {r['worker_name']}" for r in rows if r["id"] == i
             ),
             key="end_record",
         )
         if spec.end_field:
             end_on = st.date_input(subsidy_records.DATE_LABELS[spec.end_field], value=None)
             if st.button("登记结束", key="end_button"):
-                run_action(
+                flash.act(
                     lambda: subsidy_records.end(db, actor, table, record_id, end_on),
-                    success="已登记结束日期。",
+                    f"已登记{subsidies.record_number(kind, record_id)}的"
+                    f"{subsidy_records.DATE_LABELS[spec.end_field]}。",
                 )
         elif st.button("登记为停止经营", key="end_button"):
-            run_action(
+            flash.act(
                 lambda: subsidy_records.end(db, actor, table, record_id),
-                success="已登记为停止经营。",
+                f"已将{subsidies.record_number(kind, record_id)}登记为停止经营。",
             )
         with st.expander("修改所选记录"):
             current = next(r for r in rows if r["id"] == record_id)
@@ -178,8 +217,19 @@ with tab_records:
                     subsidy_records.DATE_LABELS[spec.start_field],
                     value=dt.date.fromisoformat(current[spec.start_field]),
                 )
+                if table == "school_students":
+                    years = list(subsidy_records.COURSE_YEARS)
+                    changes["course_years"] = st.selectbox(
+                        "学制（年）",
+                        years,
+                        index=years.index(current["course_years"])
+                        if current.get("course_years") in years
+                        else None,
+                        format_func=lambda y: f"{y}年",
+                        placeholder="请选择学制",
+                    )
                 if st.form_submit_button("保存修改"):
-                    run_action(
+                    flash.act(
                         lambda: subsidy_records.edit(db, actor, table, record_id, changes),
-                        success="已保存修改。",
+                        f"已保存{subsidies.record_number(kind, record_id)}的修改。",
                     )

@@ -4,7 +4,10 @@ Definitions (also printed under every report, so that the counties count alike):
 - 培训人数: registered (建档立卡) workers of the county, counted once each, with a completed
   enrolment in a session whose last day falls in the period; by campaign, and in total
   (a worker trained in two campaigns counts once in the total).
-- 举办班次: sessions held in the county (status completed) whose last day falls in the period.
+- 举办班次: sessions held in the county whose last day falls in the period. A session is held
+  when it was marked 已结束, or when it was published (not cancelled) and either its last day
+  has passed or someone in it has completed: a class whose people count as trained counts as
+  held, without waiting for someone to click "标记为已结束".
 - 本年累计: the same from 1 January of the period's year to the period's last day.
 - 覆盖率: willing registered workers with a completed training by the period's last day,
   divided by the willing registered workers (ledger as it is today).
@@ -26,7 +29,8 @@ from portal.scope import Actor
 DEFINITIONS = [
     "培训人数：本县（市、区）建档立卡贫困劳动力中，所在培训班次结业日期在本期内且已结业的人数；"
     "同一人参加多个活动的，合计中只算一次。",
-    "举办班次：在本县（市、区）举办、结业日期在本期内、已结业的培训班次数。",
+    "举办班次：在本县（市、区）举办、结业日期在本期内的培训班次数；已“标记为已结束”的，"
+    "以及已发布（未取消）且结业日期已过或已有学员结业的班次，都计为已举办。",
     "本年累计：自当年1月1日至本期最后一天。",
     "覆盖率：有培训意愿的建档立卡贫困劳动力中，截至本期最后一天已结业的人数所占比例。",
     "补贴：补贴事项发生日期（班次结业、以工代训满月、学年开始、创业满6个月、就业满1年）在本期内的；"
@@ -50,7 +54,12 @@ SELECT s.county_code, c.campaign_code AS campaign,
        SUM(s.end_date >= :start) AS sessions_period,
        COUNT(*) AS sessions_to_date
 FROM sessions s JOIN courses c ON c.code = s.course_code
-WHERE {where} AND s.status = 'completed' AND s.end_date BETWEEN :year AND :end
+WHERE {where} AND s.end_date BETWEEN :year AND :end
+  AND (s.status = 'completed'
+       OR (s.status = 'published'
+           AND (s.end_date < :today
+                OR EXISTS (SELECT 1 FROM enrolments e
+                           WHERE e.session_id = s.id AND e.status = 'completed'))))
 GROUP BY s.county_code, c.campaign_code
 """
 
@@ -87,7 +96,12 @@ def counties_figures(
     for code in county_codes:
         actor.check_county(code)
     year = dt.date(end.year, 1, 1)
-    params = {"start": start.isoformat(), "end": end.isoformat(), "year": year.isoformat()}
+    params = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "year": year.isoformat(),
+        "today": clock.today().isoformat(),
+    }
     if len(county_codes) == 1:
         params["county"] = county_codes[0]
         where = {"w": "w.county_code = :county", "s": "s.county_code = :county",

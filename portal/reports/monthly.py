@@ -13,7 +13,7 @@ import re
 
 import sqlite_utils
 
-from portal import audit, catalogue, clock, validate
+from portal import audit, catalogue, clock, people, validate
 from portal.db import insert, one, transaction, update
 from portal.errors import ScopeError, UserError
 from portal.reports import figures
@@ -64,12 +64,13 @@ def _row(db, county_code: str, month: str) -> dict | None:
     )
 
 
-def lock_text(row: dict | None) -> str | None:
-    """Why the report cannot be changed, and since when (None when it can)."""
+def lock_text(row: dict | None, who: str | None = None) -> str | None:
+    """Why the report cannot be changed, and since when (None when it can); ``who`` is the
+    submitter's name (the stored login name when not given)."""
     if not row or row["status"] != "submitted":
         return None
     return (
-        f"本月报已于 {row['submitted_at'].replace('T', ' ')} 由 {row['submitted_by']} 提交，"
+        f"本月报已于 {clock.display(row['submitted_at'])} 由 {who or row['submitted_by']} 提交，"
         "已锁定，数字不再随数据变化。如需修改，请联系市劳动就业局培训科退回。"
     )
 
@@ -95,6 +96,7 @@ def view(
     else:
         data = live or figures.period_figures(db, actor, code, first, last, label=label(month))
     today = today or clock.today()
+    names = people.names(db, [row["submitted_by"], row["reopened_by"]] if row else [])
     return {
         "month": month,
         "label": label(month),
@@ -107,7 +109,9 @@ def view(
         "reopened_at": row["reopened_at"] if row else None,
         "reopened_by": row["reopened_by"] if row else None,
         "reopen_reason": row["reopen_reason"] if row else None,
-        "lock": lock_text(row),
+        "submitted_by_name": names.get(row["submitted_by"]) if row else None,
+        "reopened_by_name": names.get(row["reopened_by"]) if row else None,
+        "lock": lock_text(row, names.get(row["submitted_by"]) if row else None),
         "due": due_date(month).isoformat(),
         "late": _late(row, month, today),
     }
@@ -143,7 +147,7 @@ def submit(
     with transaction(db):
         row = _row(db, code, month)
         if row and row["status"] == "submitted":
-            raise UserError(lock_text(row))
+            raise UserError(lock_text(row, people.name(db, row["submitted_by"])))
         data = figures.period_figures(db, actor, code, first, last, label=label(month))
         now = clock.now()
         changes = {

@@ -13,7 +13,7 @@ import re
 
 import sqlite_utils
 
-from portal import audit, catalogue, clock, validate
+from portal import audit, catalogue, clock, people, validate
 from portal.db import insert, one, transaction, update
 from portal.errors import ScopeError, UserError
 from portal.reports import figures
@@ -52,11 +52,12 @@ def _row(db, code: str, quarter: str) -> dict | None:
     )
 
 
-def lock_text(row: dict | None) -> str | None:
+def lock_text(row: dict | None, who: str | None = None) -> str | None:
+    """Why the report cannot be changed (None when it can); ``who``: the submitter's name."""
     if not row or row["status"] != "submitted":
         return None
     return (
-        f"本季报已于 {row['submitted_at'].replace('T', ' ')} 由 {row['submitted_by']} 提交，"
+        f"本季报已于 {clock.display(row['submitted_at'])} 由 {who or row['submitted_by']} 提交，"
         "已锁定。如需修改，请联系市劳动就业局培训科退回。"
     )
 
@@ -78,13 +79,16 @@ def view(db: sqlite_utils.Database, actor: Actor, county: str, quarter: str) -> 
         "county": catalogue.county(code)["name"],
         "status": row["status"] if row else "draft",
         "figures": data,
-        "lock": lock_text(row),
+        "lock": lock_text(row, people.name(db, row["submitted_by"]) if row else None),
     }
     for field in FIELDS:
         out[field] = row[field] if row else ""
     for field in ("submitted_at", "submitted_by"):
         out[field] = row[field] if row else None
     out.update(last_reopen(db, row["id"]) if row else _NO_REOPEN)
+    names = people.names(db, [out["submitted_by"], out["reopened_by"]])
+    out["submitted_by_name"] = names.get(out["submitted_by"])
+    out["reopened_by_name"] = names.get(out["reopened_by"])
     return out
 
 
@@ -127,7 +131,7 @@ def save(db: sqlite_utils.Database, actor: Actor, county: str, quarter: str, tex
     with transaction(db):
         row = _row(db, code, key)
         if row and row["status"] == "submitted":
-            raise UserError(lock_text(row))
+            raise UserError(lock_text(row, people.name(db, row["submitted_by"])))
         now = clock.now()
         changes = {**clean, "updated_at": now, "updated_by": actor.username}
         if row:
@@ -162,7 +166,7 @@ def submit(
     with transaction(db):
         row = _row(db, code, key)
         if row and row["status"] == "submitted":
-            raise UserError(lock_text(row))
+            raise UserError(lock_text(row, people.name(db, row["submitted_by"])))
         missing = [name for f, name in FIELDS.items() if not (row and row[f].strip())]
         if missing:
             raise UserError(f"请先填写并保存：{'、'.join(missing)}。")

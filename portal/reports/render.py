@@ -15,7 +15,7 @@ import jinja2
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from portal import catalogue
+from portal import catalogue, clock
 from portal.pdf import render_pdf
 from portal.reports import figures, monthly, quarterly
 from portal.spreadsheet import safe_text
@@ -41,6 +41,7 @@ _env = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+_env.filters["when"] = clock.display  # times read 2019年6月1日 08:30, as on the pages
 
 
 def _context(r: dict) -> dict:
@@ -160,9 +161,7 @@ def monthly_xlsx(r: dict, target=None) -> bytes | None:
     sheet.blank()
     _figures_rows(sheet, f)
     _notes(sheet, [monthly.LATE_RULE])
-    sheet.row(
-        f"依据：{catalogue.document_number()}　生成时间：{f['generated_at'].replace('T', ' ')}"
-    )
+    sheet.row(f"依据：{catalogue.document_number()}　生成时间：{clock.display(f['generated_at'])}")
     return _save(wb, target)
 
 
@@ -253,7 +252,7 @@ def subsidy_rows(f: dict) -> list[list]:
 
 def city_rows(o: dict) -> list[list]:
     return [
-        [r["county"], _city_status(r), (r["submitted_at"] or "").replace("T", " "),
+        [r["county"], _city_status(r), clock.display(r["submitted_at"]),
          r["figures"]["total"]["trained_period"], r["figures"]["total"]["trained_to_date"],
          r["figures"]["total"]["sessions_period"],
          figures.coverage_text(r["figures"]["coverage"]["rate"])]
