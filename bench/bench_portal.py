@@ -78,7 +78,7 @@ def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float]]:
     )
     newcomer = one(
         db,
-        "SELECT id FROM workers WHERE county_code = ? AND id NOT IN "
+        "SELECT id, id_number FROM workers WHERE county_code = ? AND id NOT IN "
         "(SELECT worker_id FROM enrolments) LIMIT 1",
         [county.county_code],
     )
@@ -86,7 +86,9 @@ def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float]]:
     def enrol_rolled_back():
         db.conn.execute("BEGIN IMMEDIATE")
         try:
-            enrolment.enrol(db, inst, open_session["id"], newcomer["id"])
+            enrolment.enrol(
+                db, inst, open_session["id"], newcomer["id"], id_number=newcomer["id_number"]
+            )
         finally:
             db.conn.execute("ROLLBACK")
 

@@ -37,11 +37,22 @@ def visible_sql(actor: Actor, alias: str = "w") -> tuple[str, list]:
         return f"{alias}.county_code = ?", [actor.county_code]
     if actor.role == "institution":
         return (
-            f"{alias}.id IN (SELECT e.worker_id FROM enrolments e "
-            f"JOIN sessions s ON s.id = e.session_id WHERE s.institution_id = ?)",
-            [actor.institution_id],
+            f"({alias}.id IN (SELECT e.worker_id FROM enrolments e "
+            f"JOIN sessions s ON s.id = e.session_id WHERE s.institution_id = ?) "
+            f"OR {alias}.id IN (SELECT q.worker_id FROM waiting_list q "
+            f"JOIN sessions s ON s.id = q.session_id WHERE s.institution_id = ?))",
+            [actor.institution_id, actor.institution_id],
         )
     return "0 = 1", []
+
+
+def visible_to(db: sqlite_utils.Database, actor: Actor, worker_id: int) -> bool:
+    """Whether the actor may already see this worker (for an institution: on its own rolls)."""
+    where, params = visible_sql(actor)
+    return (
+        one(db, f"SELECT 1 AS x FROM workers w WHERE w.id = ? AND {where}", [worker_id, *params])
+        is not None
+    )
 
 
 def actor_county(db: sqlite_utils.Database, actor: Actor) -> str | None:
@@ -110,6 +121,25 @@ def get(db: sqlite_utils.Database, actor: Actor, worker_id: int) -> dict:
     return shown(actor, row)
 
 
+def checked_for_registration(id_number) -> idnumber.IdNumber:
+    """The ID number of a person about to be recorded, refused on any doubt.
+
+    Why so strict: a mistyped number is a real number of somebody else (or of nobody), and a
+    person recorded under it would be a second, false record that no ledger check can catch.
+    A wrong check digit almost always means a mistyped digit.
+    """
+    try:
+        return idnumber.parse(id_number)
+    except idnumber.IdNumberError as exc:
+        text = str(exc)
+        if "校验位" in text:
+            raise UserError(
+                "不能登记：身份证号校验位（最后一位）对不上，多半是有数字输错了。"
+                "请对照本人身份证逐位核对后重新输入；号码对了，一般在台账里就能查到此人。"
+            ) from None
+        raise UserError(f"身份证号不对：{text}") from None
+
+
 def record_unregistered(
     db: sqlite_utils.Database,
     actor: Actor,
@@ -125,10 +155,7 @@ def record_unregistered(
     county_code = actor_county(db, actor)
     if county_code is None:
         raise UserError("市级账户请到所在县的账户中登记劳动力。")
-    try:
-        parsed = idnumber.parse(id_number)
-    except idnumber.IdNumberError as exc:
-        raise UserError(f"身份证号不对：{exc}") from None
+    parsed = checked_for_registration(id_number)
     name = validate.clean_text(name, field="姓名", max_len=30, required=True)
     township = areas.get(db, township_code or "")
     if not township or township["parent_code"] != county_code:

@@ -6,10 +6,10 @@ import datetime as dt
 import time
 
 import pytest
-from portal_support import actor, session_form, workers_in
+from portal_support import actor, enrol, session_form, workers_in
 from streamlit.testing.v1 import AppTest
 
-from portal import attendance, enrolment, idnumber, sessions
+from portal import attendance, idnumber, sessions
 from portal import db as database
 from portal.db import one
 
@@ -250,7 +250,7 @@ def test_enrolment_page_records_unregistered_person(demo_db, demo_db_path, inst)
 def test_enrolment_page_county_staff_sees_full_id(demo_db, demo_db_path, inst):
     sid = new_published_session(demo_db, inst)
     wid = workers_in(demo_db, WANGKUI, 1)[0]
-    enrolment.enrol(demo_db, inst, sid, wid)
+    enrol(demo_db, inst, sid, wid)
     number = one(demo_db, "SELECT id_number FROM workers WHERE id = ?", [wid])["id_number"]
     staff = page("enrolment", actor(demo_db, "wangkui_staff"), demo_db_path)
     by_label(staff.selectbox, "班次").set_value(sid)
@@ -267,7 +267,7 @@ def test_enrolment_page_county_staff_sees_full_id(demo_db, demo_db_path, inst):
 
 def test_attendance_page_all_present_exception_and_card(demo_db, demo_db_path, inst):
     sid = new_published_session(demo_db, inst)
-    a, b = (enrolment.enrol(demo_db, inst, sid, w) for w in workers_in(demo_db, WANGKUI, 2))
+    a, b = (enrol(demo_db, inst, sid, w) for w in workers_in(demo_db, WANGKUI, 2))
     at = page("attendance", inst, demo_db_path)
     by_label(at.selectbox, "班次").set_value(sid)
     at.run()
@@ -359,7 +359,7 @@ def test_stored_markdown_is_shown_as_text(demo_db, demo_db_path, inst):
     wid = workers_in(demo_db, WANGKUI, 1)[0]
     demo_db.execute("UPDATE workers SET name = '[点我](http://x.example)' WHERE id = ?", [wid])
     demo_db.conn.commit()
-    enrolment.enrol(demo_db, inst, sid, wid)
+    enrol(demo_db, inst, sid, wid)
     at = page("attendance", inst, demo_db_path)
     by_label(at.selectbox, "班次").set_value(sid)
     at.run()
