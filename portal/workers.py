@@ -151,10 +151,45 @@ def record_unregistered(
     phone: str | None = None,
     notes: str | None = None,
 ) -> int:
-    """A person not in any ledger, flagged ``registered = 0``: trainable, no poverty subsidy."""
+    """A person not in any ledger, flagged ``registered = 0``: trainable, no poverty subsidy.
+
+    County staff only. An institution submits the person for the county to check
+    (``portal.registrations``): recording them here would tell it whether the number is already
+    in another county's ledger.
+    """
+    if actor.role == "institution":
+        raise ScopeError(
+            "培训机构登记不在台账里的人员，请提交登记，由县（市、区）人社部门核实后登记并报名。"
+        )
     county_code = actor_county(db, actor)
     if county_code is None:
         raise UserError("市级账户请到所在县的账户中登记劳动力。")
+    row = unregistered_row(
+        db,
+        county_code,
+        id_number=id_number,
+        name=name,
+        township_code=township_code,
+        village_code=village_code,
+        phone=phone,
+        notes=notes,
+    )
+    with transaction(db):
+        return insert_unregistered(db, actor.username, row)
+
+
+def unregistered_row(
+    db: sqlite_utils.Database,
+    county_code: str,
+    *,
+    id_number: str,
+    name: str,
+    township_code: str,
+    village_code: str,
+    phone: str | None = None,
+    notes: str | None = None,
+) -> dict:
+    """The checked fields of a person to record in ``county_code`` (nothing written)."""
     parsed = checked_for_registration(id_number)
     name = validate.clean_text(name, field="姓名", max_len=30, required=True)
     township = areas.get(db, township_code or "")
@@ -163,8 +198,7 @@ def record_unregistered(
     village = areas.get(db, village_code or "")
     if not village or village["parent_code"] != township["code"]:
         raise UserError(f"请选择{township['name']}下的村。")
-    now = clock.now()
-    row = {
+    return {
         "id_number": parsed.number,
         "name": name,
         "gender": parsed.gender,
@@ -177,25 +211,35 @@ def record_unregistered(
         "registered": 0,
         "notes": validate.clean_text(notes, field="备注", max_len=200),
         "source_file": "portal",
-        "created_at": now,
-        "created_by": actor.username,
-        "updated_at": now,
-        "updated_by": actor.username,
     }
-    with transaction(db):
-        if one(db, "SELECT id FROM workers WHERE id_number = ?", [parsed.number]):
-            raise UserError(
-                f"身份证号 {idnumber.mask(parsed.number)} 已在台账里，请直接按身份证号查找后报名。"
-            )
-        worker_id = insert(db, "workers", row)
-        # The log keeps the masked number: it is read by staff who need no full ID.
-        audit.record(
-            db,
-            actor.username,
-            "create_unregistered",
-            "workers",
-            worker_id,
-            None,
-            row | {"id_number": idnumber.mask(parsed.number), "phone": "***" if phone else None},
+
+
+def insert_unregistered(db: sqlite_utils.Database, username: str, row: dict) -> int:
+    """Write a checked ``unregistered_row`` inside the caller's transaction."""
+    if one(db, "SELECT id FROM workers WHERE id_number = ?", [row["id_number"]]):
+        raise UserError(
+            f"身份证号 {idnumber.mask(row['id_number'])} 已在台账里，请直接按身份证号查找后报名。"
         )
+    now = clock.now()
+    row = row | {
+        "created_at": now,
+        "created_by": username,
+        "updated_at": now,
+        "updated_by": username,
+    }
+    worker_id = insert(db, "workers", row)
+    # The log keeps the masked number: it is read by staff who need no full ID.
+    audit.record(
+        db,
+        username,
+        "create_unregistered",
+        "workers",
+        worker_id,
+        None,
+        row
+        | {
+            "id_number": idnumber.mask(row["id_number"]),
+            "phone": "***" if row["phone"] else None,
+        },
+    )
     return worker_id

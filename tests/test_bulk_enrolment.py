@@ -314,21 +314,25 @@ def test_institution_cannot_enrol_a_guessed_worker_number(ctx):
 
 
 def test_registering_an_id_with_a_wrong_check_digit_is_refused(ctx):
+    from portal import registrations
+
+    sid = new_session(ctx)
     form = session_form(ctx.db, WANGKUI)
+    place = {"township_code": form["township_code"], "village_code": form["village_code"]}
     good = idnumber.make(WANGKUI, dt.date(1988, 8, 8), 321)
     typo = good[:17] + ("0" if good[17] != "0" else "1")
-    for who in (ctx.inst, ctx.staff):
+    attempts = [
+        lambda: workers_mod.record_unregistered(
+            ctx.db, ctx.staff, id_number=typo, name="错号", **place
+        ),
+        lambda: registrations.submit(ctx.db, ctx.inst, sid, id_number=typo, name="错号", **place),
+    ]
+    for attempt in attempts:
         with pytest.raises(UserError, match="不能登记：身份证号校验位") as err:
-            workers_mod.record_unregistered(
-                ctx.db,
-                who,
-                id_number=typo,
-                name="错号",
-                township_code=form["township_code"],
-                village_code=form["village_code"],
-            )
+            attempt()
         assert "核对" in str(err.value)
     assert one(ctx.db, "SELECT id FROM workers WHERE name = '错号'") is None
+    assert one(ctx.db, "SELECT id FROM registration_requests WHERE name = '错号'") is None
 
 
 # --- bulk card sign-off --------------------------------------------------------------------
@@ -401,3 +405,84 @@ def test_sign_in_sheet_pdf_reads_back_masked_and_escaped(ctx):
     with pytest.raises(ScopeError):
         signin_sheet.render(ctx.db, ctx.bl_inst, sid, "2019-06-05")
     assert "231221" not in signin_sheet.file_name(sid, "2019-06-05")
+
+
+# --- institutions submit people not in a ledger ------------------------------------------------
+
+
+def test_institution_submission_gives_the_same_answer_whether_the_id_is_elsewhere(ctx):
+    from portal import registrations
+
+    sid = new_session(ctx)
+    form = session_form(ctx.db, WANGKUI)
+    place = {"township_code": form["township_code"], "village_code": form["village_code"]}
+    free = idnumber.make(WANGKUI, dt.date(1986, 6, 6), 411)
+    elsewhere = numbers(ctx.db, workers_in(ctx.db, BEILIN, 1))[0]
+    before = count(ctx.db, "SELECT 1 FROM workers")
+    answers = []
+    for number in (free, elsewhere):
+        rid = registrations.submit(ctx.db, ctx.inst, sid, id_number=number, name="新人", **place)
+        answers.append(
+            one(ctx.db, "SELECT status, worker_id FROM registration_requests WHERE id = ?", [rid])
+        )
+    assert answers[0] == answers[1] == {"status": "pending", "worker_id": None}
+    assert count(ctx.db, "SELECT 1 FROM workers") == before  # nothing recorded yet
+    mine = registrations.listing(ctx.db, ctx.inst)
+    assert {r["in_ledger"] for r in mine} == {None}
+    assert {r["id_shown"] for r in mine} == {idnumber.mask(free), idnumber.mask(elsewhere)}
+    log = [
+        r["after_json"]
+        for r in ctx.db.query(
+            "SELECT after_json FROM audit_log WHERE entity = 'registration_requests'"
+        )
+    ]
+    assert log and not any(free in j or elsewhere in j for j in log)
+    # refusals that depend only on its own county, or on the number itself
+    own = numbers(ctx.db, workers_in(ctx.db, WANGKUI, 1))[0]
+    with pytest.raises(UserError, match="已在本县"):
+        registrations.submit(ctx.db, ctx.inst, sid, id_number=own, name="甲", **place)
+    with pytest.raises(UserError, match="已经提交过"):
+        registrations.submit(ctx.db, ctx.inst, sid, id_number=free, name="新人", **place)
+    with pytest.raises(UserError, match="校验位"):
+        registrations.submit(
+            ctx.db,
+            ctx.inst,
+            sid,
+            id_number=free[:17] + ("1" if free[17] != "1" else "2"),
+            name="乙",
+            **place,
+        )
+    with pytest.raises(ScopeError):
+        workers_mod.record_unregistered(ctx.db, ctx.inst, id_number=free, name="新人", **place)
+
+    # county staff see where the number already is, record the free one, turn down the other
+    staff_view = {r["id_number"]: r for r in registrations.listing(ctx.db, ctx.staff)}
+    assert staff_view[elsewhere]["in_ledger"] == "北林区" and staff_view[free]["in_ledger"] is None
+    for outsider in (ctx.inst, ctx.bl_staff):
+        with pytest.raises(ScopeError):
+            registrations.approve(ctx.db, outsider, staff_view[free]["id"])
+    with pytest.raises(UserError, match="北林区的台账里"):
+        registrations.approve(ctx.db, ctx.staff, staff_view[elsewhere]["id"])
+    message = registrations.approve(ctx.db, ctx.staff, staff_view[free]["id"])
+    assert "已登记并报名" in message
+    worker = one(ctx.db, "SELECT * FROM workers WHERE id_number = ?", [free])
+    assert worker["registered"] == 0 and worker["county_code"] == WANGKUI
+    assert (
+        one(
+            ctx.db,
+            "SELECT status FROM enrolments WHERE worker_id = ? AND session_id = ?",
+            [worker["id"], sid],
+        )["status"]
+        == "enrolled"
+    )
+    with pytest.raises(UserError, match="驳回原因不能为空"):
+        registrations.reject(ctx.db, ctx.staff, staff_view[elsewhere]["id"], "")
+    registrations.reject(ctx.db, ctx.staff, staff_view[elsewhere]["id"], "请由户籍所在县安排培训")
+    final = {
+        r["id_shown"]: (r["status"], r["decision_note"])
+        for r in registrations.listing(ctx.db, ctx.inst)
+    }
+    assert final[idnumber.mask(elsewhere)] == ("rejected", "请由户籍所在县安排培训")
+    assert final[idnumber.mask(free)][0] == "approved"
+    with pytest.raises(UserError, match="已处理过"):
+        registrations.approve(ctx.db, ctx.staff, staff_view[free]["id"])

@@ -303,7 +303,7 @@ def test_record_unregistered_worker_is_flagged(ctx):
     number = idnumber.make(WANGKUI, dt.date(1980, 5, 1), 123)
     wid = workers_mod.record_unregistered(
         ctx.db,
-        ctx.wk_inst,
+        ctx.wk_staff,
         id_number=number,
         name="赵<b>新</b>",
         township_code=form["township_code"],
@@ -317,7 +317,7 @@ def test_record_unregistered_worker_is_flagged(ctx):
     with pytest.raises(UserError, match="已在台账里"):
         workers_mod.record_unregistered(
             ctx.db,
-            ctx.wk_inst,
+            ctx.wk_staff,
             id_number=number,
             name="重复",
             township_code=form["township_code"],
@@ -327,7 +327,7 @@ def test_record_unregistered_worker_is_flagged(ctx):
     with pytest.raises(UserError, match="本县"):
         workers_mod.record_unregistered(
             ctx.db,
-            ctx.wk_inst,
+            ctx.wk_staff,
             id_number=idnumber.make(WANGKUI, dt.date(1981, 5, 1), 124),
             name="钱某",
             township_code=bl_form["township_code"],
@@ -336,7 +336,7 @@ def test_record_unregistered_worker_is_flagged(ctx):
     with pytest.raises(UserError, match="校验位"):
         workers_mod.record_unregistered(
             ctx.db,
-            ctx.wk_inst,
+            ctx.wk_staff,
             id_number="231221198001011234",
             name="孙某",
             township_code=form["township_code"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from portal import areas, enrolment, flash, id_list, sessions, views, workers
+from portal import areas, enrolment, flash, id_list, registrations, sessions, views, workers
 from portal.ui import connection, current_actor
 
 db = connection()
@@ -114,7 +114,13 @@ if session["status"] in enrolment.OPEN_FOR_ENROLMENT:
 
     if actor.role in ("institution", "county"):
         with st.expander("登记不在台账里的人员（未建档）"):
-            st.caption("登记后标为“未建档”，可以参加培训，但不计入扶贫专项补贴。")
+            if actor.role == "institution":
+                st.caption(
+                    "提交后由县（市、区）人社部门核实，核实后登记为“未建档”并报名到本班次。"
+                    "未建档人员可以参加培训，但不计入扶贫专项补贴。"
+                )
+            else:
+                st.caption("登记后标为“未建档”，可以参加培训，但不计入扶贫专项补贴。")
             county_code = workers.actor_county(db, actor)
             towns = areas.children(db, county_code)
             names = {t["code"]: t["name"] for t in towns}
@@ -125,24 +131,81 @@ if session["status"] in enrolment.OPEN_FOR_ENROLMENT:
             villages = {v["code"]: v["name"] for v in areas.children(db, township)}
             village = c2.selectbox("村", list(villages), format_func=villages.get, key="new_vil")
             new_phone = c1.text_input("联系电话（可不填）", key="new_phone")
+            person = {
+                "id_number": new_id_number,
+                "name": new_name,
+                "township_code": township,
+                "village_code": village,
+                "phone": new_phone,
+            }
 
             def record_and_enrol():
-                wid = workers.record_unregistered(
-                    db,
-                    actor,
-                    id_number=new_id_number,
-                    name=new_name,
-                    township_code=township,
-                    village_code=village,
-                    phone=new_phone,
-                )
-                outcome = enrolment.enrol_or_wait(
-                    db, actor, session_id, wid, id_number=new_id_number
-                )
-                return enrol_message(outcome, "此人")
+                wid = workers.record_unregistered(db, actor, **person)
+                return enrol_message(enrolment.enrol_or_wait(db, actor, session_id, wid), "此人")
 
-            if st.button("登记并报名", key="record_unregistered"):
+            if actor.role == "institution":
+                if st.button("提交登记", key="submit_registration"):
+                    flash.act(
+                        lambda: registrations.submit(db, actor, session_id, **person),
+                        registrations.SUBMITTED,
+                    )
+            elif st.button("登记并报名", key="record_unregistered"):
                 flash.act(record_and_enrol, "已登记为未建档人员。{result}")
+
+# --- registrations submitted by institutions -------------------------------------------------
+requests = registrations.listing(db, actor) if actor.role in ("institution", "county") else []
+if requests:
+    st.subheader(
+        "提交的登记（未建档人员）" if actor.role == "institution" else "机构提交的未建档登记"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "姓名": r["name"],
+                    "身份证号": r["id_shown"],
+                    "培训机构": r["institution_name"],
+                    "报名班次": f"#{r['session_id']} {r['course_name']}",
+                    "状态": registrations.STATUS[r["status"]],
+                    "说明": r["decision_note"] or "",
+                    "提交时间": r["submitted_at"].replace("T", " "),
+                }
+                for r in requests
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    pending = {r["id"]: r for r in requests if r["status"] == "pending"}
+    if actor.role == "county" and pending:
+        pick = st.selectbox(
+            "核实登记申请",
+            list(pending),
+            format_func=lambda i: (
+                f"{pending[i]['name']} {pending[i]['id_shown']}（{pending[i]['institution_name']}）"
+            ),
+            key="request_pick",
+        )
+        here = pending[pick]
+        st.caption(
+            f"住址：{registrations.place(db, here)}；"
+            + (
+                f"注意：这个身份证号已在{here['in_ledger']}的台账里，不能再登记，请驳回并写明原因。"
+                if here["in_ledger"]
+                else "台账里没有这个身份证号，请核对身份证后登记。"
+            )
+        )
+        c1, c2 = st.columns(2)
+        if c1.button(
+            "核实无误，登记并报名", key=f"approve_{pick}", disabled=bool(here["in_ledger"])
+        ):
+            flash.act(lambda: registrations.approve(db, actor, pick), "{result}")
+        why = c2.text_input("驳回原因", key=f"reject_reason_{pick}")
+        if c2.button("驳回", key=f"reject_{pick}"):
+            flash.act(
+                lambda: registrations.reject(db, actor, pick, why),
+                f"已驳回{here['name']}的登记申请（原因已告知培训机构）。",
+            )
 
 # --- roster, withdrawal, history -------------------------------------------------------------
 st.subheader("报名名单")
