@@ -237,14 +237,27 @@ def test_enrolment_page_records_unregistered_person(demo_db, demo_db_path, inst)
     number = idnumber.make(WANGKUI, dt.date(1985, 3, 3), 222)
     by_label(at.text_input, "身份证号").input(number)
     by_label(at.text_input, "姓名").input("新学员")
-    by_label(at.button, "登记并报名").click()
+    by_label(at.button, "提交登记").click()
     at.run()
-    assert "未建档" in texts(at)
+    assert "已提交登记" in texts(at)
+    assert one(demo_db, "SELECT * FROM workers WHERE id_number = ?", [number]) is None
+    assert "待县里核实" in list(at.dataframe[0].value["状态"])
+    # the county checks and records the person, who is then enrolled
+    staff = page("enrolment", actor(demo_db, "wangkui_staff"), demo_db_path)
+    by_label(staff.button, "核实无误，登记并报名").click()
+    staff.run()
+    assert "已登记并报名" in texts(staff)
     row = one(demo_db, "SELECT * FROM workers WHERE id_number = ?", [number])
     assert row["registered"] == 0
     assert one(demo_db, "SELECT status FROM enrolments WHERE worker_id = ?", [row["id"]])
-    roster = at.dataframe[0].value
+    by_label(at.selectbox, "班次").set_value(sid)
+    at.run()
+    (roster,) = [d.value for d in at.dataframe if "建档立卡" in d.value.columns]
     assert "否（不享受扶贫补贴）" in list(roster["建档立卡"])
+    decided = [
+        d.value for d in at.dataframe if "说明" in d.value.columns and "培训机构" in d.value.columns
+    ]
+    assert list(decided[0]["状态"]) == ["已登记"]
 
 
 def test_enrolment_page_county_staff_sees_full_id(demo_db, demo_db_path, inst):
