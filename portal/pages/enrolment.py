@@ -225,7 +225,8 @@ else:
     )
     st.caption(f"状态：{enrolment.STATUS[people[chosen]['status']]}")
     if people[chosen]["status"] == "enrolled":
-        reason = st.text_input("退出原因", key=f"reason_{chosen}")
+        # One key per session, not per trainee: text typed while the pick reruns is kept.
+        reason = st.text_input("退出原因", key=f"withdraw_reason_{session_id}")
         if st.button("办理退出", key=f"withdraw_{chosen}"):
 
             def withdraw():
@@ -298,7 +299,7 @@ else:
             ),
             key=f"waiting_pick_{session_id}",
         )
-        why = st.text_input("移出原因", key=f"waiting_reason_{pick}")
+        why = st.text_input("移出原因", key=f"waiting_reason_{session_id}")
         if st.button("移出候补名单", key=f"waiting_remove_{pick}"):
             flash.act(
                 lambda: enrolment.remove_waiting(db, actor, pick, why),
