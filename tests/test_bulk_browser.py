@@ -102,3 +102,59 @@ def test_bulk_enrol_from_a_sheet_then_the_waiting_list_moves_up(
     queue = one(db, "SELECT outcome, left_by FROM waiting_list WHERE session_id = ?", [sid])
     assert queue == {"outcome": "promoted", "left_by": "jigou_wangkui"}
     db.conn.close()
+
+
+def test_bulk_card_signoff_keeps_the_tab_and_the_trainee(portal_server, page, demo_db_path):
+    from portal_support import enrol
+
+    from portal import attendance
+
+    db = database.connect(demo_db_path)
+    inst = actor(db, "jigou_wangkui")
+    sid = sessions.create(db, inst, session_form(db, WANGKUI, address="签字测试村"))
+    sessions.publish(db, inst, sid)
+    ids = workers_in(db, WANGKUI, 3)
+    eids = [enrol(db, inst, sid, w) for w in ids]
+    attendance.mark(db, inst, sid, "2019-06-03", {eids[0]: True, eids[1]: True, eids[2]: False})
+    second = one(db, "SELECT name, id_number FROM workers WHERE id = ?", [ids[1]])
+    db.conn.close()
+
+    url = portal_server(demo_db_path)
+    log_in(page, url, "jigou_wangkui")
+    page.get_by_test_id("stSidebarNav").get_by_text("考勤与签字", exact=True).click()
+    page.get_by_role("heading", name="考勤与签字").wait_for(timeout=WAIT)
+    choose(page, "班次", f"#{sid} ")
+    page.get_by_role("tab", name="联系卡签字").click()
+    page.get_by_role("button", name="当天出勤的学员全部登记签字").click()
+    success(page, "已登记签字2人")
+    success(page, "当天缺勤，未登记1人")
+    card_tab = page.get_by_role("tab", name="联系卡签字")
+    assert card_tab.get_attribute("aria-selected") == "true"  # no jump back to 考勤
+
+    # revoke the second trainee's signature: tab, session and trainee all stay
+    choose(page, "学员", idnumber.mask(second["id_number"])[-4:])
+    page.get_by_text("联系卡：已签字").wait_for(timeout=WAIT)
+    note = page.get_by_label("备注（撤销时必填）")
+    note.fill("签错了人")
+    note.press("Tab")
+    page.get_by_role("button", name="撤销签字").click()
+    success(page, "已撤销签字")
+    assert page.get_by_role("tab", name="联系卡签字").get_attribute("aria-selected") == "true"
+    page.get_by_text("联系卡：签字已撤销").wait_for(timeout=WAIT)
+    box = page.get_by_test_id("stSelectbox").filter(has_text="学员").last
+    assert second["name"] in box.inner_text() + box.locator("input").input_value()
+
+    db = database.connect(demo_db_path)
+    rows = list(
+        db.query(
+            "SELECT c.enrolment_id, c.signed FROM card_signoffs c "
+            "JOIN enrolments e ON e.id = c.enrolment_id WHERE e.session_id = ? ORDER BY c.id",
+            [sid],
+        )
+    )
+    assert [(r["enrolment_id"], r["signed"]) for r in rows] == [
+        (eids[0], 1),
+        (eids[1], 1),
+        (eids[1], 0),
+    ]
+    db.conn.close()
