@@ -2,13 +2,16 @@
 
 Scope, enforced in the SQL:
 - city staff: every worker; county staff: the workers of their county;
-- an institution: the workers enrolled in its sessions, searchable by name; and, to enrol a
-  new trainee, one worker of its county found by the full ID number on the card the person
-  shows. An institution cannot browse the county ledger by name: it holds personal data the
-  institution has no need for.
+- an institution: the workers on its rolls (enrolled in, or waiting for, its sessions),
+  searchable by name; and, to enrol a new trainee, one worker of its county found by the full
+  ID number on the card the person shows. An institution cannot browse the county ledger by
+  name: it holds personal data the institution has no need for. ``portal.enrolment`` checks
+  the same rule again when enrolling, so a worker id alone never opens a record.
 
-A person missing from the ledger can still be trained: they are recorded with
-``registered = 0`` and shown as 未建档, and they count for no poverty-targeted subsidy.
+A person missing from the ledger can still be trained: county staff record them with
+``registered = 0`` (shown as 未建档; no poverty-targeted subsidy). An institution submits such a
+person through ``portal.registrations`` instead, so it never learns whether a number is in
+another county's ledger. A number with a wrong check digit is never recorded.
 """
 
 from __future__ import annotations
