@@ -195,3 +195,19 @@ def test_attendance_page_prints_the_sign_in_sheet(demo_db_path, demo_db, inst):
     text = pypdf.PdfReader(io.BytesIO(kept[2])).pages[0].extract_text()
     assert "2019年6月12日" in text and worker["name"] in text
     assert worker["id_number"] not in text and idnumber.mask(worker["id_number"]) in text
+
+
+def test_a_name_with_braces_does_not_break_the_messages(demo_db_path, demo_db, inst):
+    sid = published(demo_db, inst)
+    wid = workers_in(demo_db, WANGKUI, 1)[0]
+    eid = enrol(demo_db, inst, sid, wid)
+    demo_db.execute("UPDATE workers SET name = '{0}王{name}' WHERE id = ?", [wid])
+    attendance.mark(demo_db, inst, sid, "2019-06-03", {eid: True})
+    at = page("enrolment", inst)
+    by_label(at.selectbox, "班次").set_value(sid)
+    at.run()
+    by_label(at.text_input, "退出原因").input("外出")
+    by_label(at.button, "办理退出").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "王" in texts(at) and "已退出本班次" in texts(at)

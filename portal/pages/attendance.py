@@ -57,6 +57,13 @@ if not days:
     st.info(f"班次 {session['start_date']} 开课，开课后才能记考勤。")
     st.stop()
 
+
+def act(action, message: str) -> None:
+    """``flash.act`` with a message that may quote stored names: a name with braces in it
+    must not be read as a format field, so the message goes through as the action's result."""
+    flash.act(lambda: (action(), message)[1], "{result}")
+
+
 tab_roll, tab_card = st.tabs(["考勤", "联系卡签字"], key="att_tab", on_change="rerun")
 
 with tab_roll:
@@ -136,10 +143,10 @@ with tab_card:
                     for r in results
                 ],
             }
-            return st.session_state["card_result"]["summary"]
+            return f"{bulk_day} 的联系卡签字已登记。" + st.session_state["card_result"]["summary"]
 
         if st.button("当天出勤的学员全部登记签字", key="sign_day"):
-            flash.act(sign_day, f"{bulk_day} 的联系卡签字已登记。" + "{result}")
+            flash.act(sign_day, "{result}")
         done = st.session_state.get("card_result")
         if done and done["session_id"] == session_id:
             st.caption("上次批量登记的逐人结果")
@@ -164,7 +171,7 @@ with tab_card:
         )
         c1, c2 = st.columns(2)
         if c1.button("登记已签字", type="primary", key="sign_one"):
-            flash.act(
+            act(
                 lambda: attendance.sign_card(
                     db, actor, chosen, signed_on=signed_on, witnessed_by=witness, note=note
                 ),

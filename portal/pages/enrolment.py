@@ -37,6 +37,12 @@ st.caption(
 )
 
 
+def act(action, message: str) -> None:
+    """``flash.act`` with a message that may quote stored names: a name with braces in it
+    must not be read as a format field, so the message goes through as the action's result."""
+    flash.act(lambda: (action(), message)[1], "{result}")
+
+
 def enrol_message(outcome: enrolment.Outcome, name: str) -> str:
     if outcome.kind == "waiting":
         return f"名额已满：{name}已列入候补名单第{outcome.position}位，有人退出时按顺序自动递补。"
@@ -202,7 +208,7 @@ if requests:
             flash.act(lambda: registrations.approve(db, actor, pick), "{result}")
         why = c2.text_input("驳回原因", key=f"reject_reason_{pick}")
         if c2.button("驳回", key=f"reject_{pick}"):
-            flash.act(
+            act(
                 lambda: registrations.reject(db, actor, pick, why),
                 f"已驳回{here['name']}的登记申请（原因已告知培训机构）。",
             )
@@ -231,14 +237,14 @@ else:
 
             def withdraw():
                 moved = enrolment.withdraw(db, actor, chosen, reason)
-                return "".join(
+                return f"{people[chosen]['name']}已退出本班次。" + "".join(
                     f"候补的{m['name']}已递补报名。"
                     if m["outcome"] == "promoted"
                     else f"候补的{m['name']}未能递补：{m['reason']}"
                     for m in moved
                 )
 
-            flash.act(withdraw, f"{people[chosen]['name']}已退出本班次。" + "{result}")
+            flash.act(withdraw, "{result}")
     history = enrolment.history(db, actor, chosen)
     st.caption("报名记录（每次变动都保留）")
     st.table(
@@ -301,7 +307,7 @@ else:
         )
         why = st.text_input("移出原因", key=f"waiting_reason_{session_id}")
         if st.button("移出候补名单", key=f"waiting_remove_{pick}"):
-            flash.act(
+            act(
                 lambda: enrolment.remove_waiting(db, actor, pick, why),
                 f"{in_queue[pick]['name']}已移出候补名单（记录保留）。",
             )
