@@ -211,3 +211,18 @@ def test_a_name_with_braces_does_not_break_the_messages(demo_db_path, demo_db, i
     at.run()
     assert not at.exception, at.exception
     assert "王" in texts(at) and "已退出本班次" in texts(at)
+
+
+def test_a_pasted_list_and_an_uploaded_sheet_together_are_refused(demo_db_path, demo_db, inst):
+    sid = published(demo_db, inst)
+    nums = numbers(demo_db, workers_in(demo_db, WANGKUI, 2))
+    at = page("enrolment", inst)
+    by_label(at.selectbox, "班次").set_value(sid)
+    at.run()
+    by_label(at.text_area, "身份证号（每行一个）").input(nums[0])
+    at.file_uploader[0].set_value(("名单.csv", f"身份证号\n{nums[1]}\n".encode(), "text/csv"))
+    at.run()
+    by_label(at.button, "批量报名").click()
+    at.run()
+    assert "一次只按一种名单报名" in texts(at)
+    assert sessions.enrolled_count(demo_db, sid) == 0

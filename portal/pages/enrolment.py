@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import areas, enrolment, flash, id_list, registrations, sessions, views, workers
+from portal.errors import UserError
 from portal.ui import connection, current_actor
 
 db = connection()
@@ -88,6 +89,10 @@ if session["status"] in enrolment.OPEN_FOR_ENROLMENT:
     upload = st.file_uploader("或上传名单表格", type=["xlsx", "csv"], key="bulk_file")
 
     def bulk():
+        if upload is not None and pasted.strip():
+            raise UserError(
+                "既粘贴了身份证号又上传了表格：一次只按一种名单报名。请清空粘贴框，或移除上传的表格。"
+            )
         if upload is not None:
             found_list = id_list.from_file(upload.name, upload.getvalue())
         else:
