@@ -297,8 +297,10 @@ def waiting_list(db: sqlite_utils.Database, actor: Actor, session_id: int) -> li
     rows = list(
         db.query(
             "SELECT q.id, q.worker_id, q.added_at, q.added_by, q.outcome, q.outcome_reason, "
-            "q.left_at, q.left_by, w.name, w.gender, w.id_number, w.registered "
-            "FROM waiting_list q JOIN workers w ON w.id = q.worker_id WHERE q.session_id = ? "
+            "q.left_at, q.left_by, w.name, w.gender, w.id_number, w.registered, "
+            "COALESCE(u.display_name, q.added_by) AS added_by_name "
+            "FROM waiting_list q JOIN workers w ON w.id = q.worker_id "
+            "LEFT JOIN users u ON u.username = q.added_by WHERE q.session_id = ? "
             "ORDER BY q.outcome IS NOT NULL, q.id",
             [session_id],
         )
@@ -415,7 +417,9 @@ def history(db: sqlite_utils.Database, actor: Actor, enrolment_id: int) -> list[
     get(db, actor, enrolment_id)
     return list(
         db.query(
-            "SELECT status, reason, at, by FROM enrolment_events WHERE enrolment_id = ? ORDER BY id",
+            "SELECT v.status, v.reason, v.at, v.by, COALESCE(u.display_name, v.by) AS by_name "
+            "FROM enrolment_events v LEFT JOIN users u ON u.username = v.by "
+            "WHERE v.enrolment_id = ? ORDER BY v.id",
             [enrolment_id],
         )
     )

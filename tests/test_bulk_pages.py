@@ -84,6 +84,7 @@ def test_bulk_enrol_by_pasting_shows_every_row_and_fills_the_waiting_list(
     queue = frame_with(at, "候补位次")
     assert list(queue["状态"]) == ["候补中"] and list(queue["候补位次"]) == [1]
     assert "候补1人" in texts(at)
+    assert by_label(at.download_button, "下载逐行结果（.xlsx）")
 
 
 def test_bulk_enrol_from_an_uploaded_sheet(demo_db_path, demo_db, inst):

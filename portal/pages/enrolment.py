@@ -10,7 +10,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from portal import areas, enrolment, flash, id_list, registrations, sessions, views, workers
+from portal import (
+    areas,
+    enrolment,
+    flash,
+    id_list,
+    registrations,
+    sessions,
+    spreadsheet,
+    views,
+    workers,
+)
 from portal.errors import UserError
 from portal.ui import connection, current_actor
 
@@ -122,6 +132,14 @@ if session["status"] in enrolment.OPEN_FOR_ENROLMENT:
         st.caption("上次批量报名的逐行结果")
         st.write(result["summary"])
         st.dataframe(pd.DataFrame(result["rows"]), hide_index=True, width="stretch")
+        headers = list(result["rows"][0]) if result["rows"] else []
+        st.download_button(
+            "下载逐行结果（.xlsx）",
+            spreadsheet.xlsx_bytes(headers, [list(r.values()) for r in result["rows"]]),
+            file_name=f"批量报名结果_班次{session_id}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="bulk_result_download",
+        )
 
     if actor.role in ("institution", "county"):
         with st.expander("登记不在台账里的人员（未建档）"):
@@ -259,7 +277,7 @@ else:
                     "时间": h["at"].replace("T", " "),
                     "状态": enrolment.STATUS[h["status"]],
                     "原因": h["reason"] or "",
-                    "经办": h["by"],
+                    "经办": h["by_name"],
                 }
                 for h in history
             ]
@@ -281,7 +299,7 @@ else:
                     "状态": enrolment.WAITING_OUTCOME[w["outcome"]],
                     "说明": w["outcome_reason"] or "",
                     "登记时间": w["added_at"].replace("T", " "),
-                    "登记人": w["added_by"],
+                    "登记人": w["added_by_name"],
                 }
                 for w in waiting
             ]
