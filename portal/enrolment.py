@@ -106,13 +106,15 @@ def _worker(db, actor: Actor, session: dict, worker_id: int, id_number: str | No
         [worker_id],
     )
     if actor.role == "institution":
+        # The card proves the person for the session's county only: the answer must not tell
+        # whether a number (or an id) belongs to somebody of another county, or to nobody.
         shown = (
             id_number is not None
             and worker is not None
-            and (idnumber.normalise(id_number) == worker["id_number"])
+            and idnumber.normalise(id_number) == worker["id_number"]
+            and worker["county_code"] == session["county_code"]
         )
         if not shown and not (worker and workers.visible_to(db, actor, worker_id)):
-            # The same answer whether or not the id exists: an id proves nothing about a person.
             raise ScopeError(NEED_ID_CARD)
     if worker is None:
         raise UserError("没有找到这名劳动力，请重新查找。")

@@ -297,6 +297,11 @@ def test_institution_cannot_enrol_a_guessed_worker_number(ctx):
             call(
                 ctx.db, ctx.inst, sid, wid, id_number=idnumber.make(WANGKUI, dt.date(1990, 1, 1), 5)
             )
+    # another county's person, even with their number, gets the same answer as nobody
+    bl = workers_in(ctx.db, BEILIN, 1)[0]
+    with pytest.raises(ScopeError) as elsewhere:
+        enrolment.enrol(ctx.db, ctx.inst, sid, bl, id_number=numbers(ctx.db, [bl])[0])
+    assert str(elsewhere.value) == enrolment.NEED_ID_CARD
     with pytest.raises(ScopeError):
         workers_mod.get(ctx.db, ctx.inst, wid)  # and the record stays closed
     assert sessions.enrolled_count(ctx.db, sid) == 0

@@ -390,6 +390,8 @@ def test_enrolment_refusals(ctx):
     sid = new_session(ctx)
     bl_worker = workers_in(ctx.db, BEILIN, 1)[0]
     with pytest.raises(ScopeError, match="不在本班次所在县"):
+        enrolment.enrol(ctx.db, ctx.wk_staff, sid, bl_worker)
+    with pytest.raises(ScopeError, match="须输入学员身份证"):  # an institution learns nothing
         enrol(ctx.db, ctx.wk_inst, sid, bl_worker)
     with pytest.raises(UserError, match="没有找到"):
         enrolment.enrol(ctx.db, ctx.wk_staff, sid, 10**9)
