@@ -280,6 +280,24 @@ def _leave_waiting(db, actor: Actor, row_id: int, outcome: str, reason, enrolmen
     audit.record(db, actor.username, outcome, "waiting_list", row_id, {"outcome": None}, changes)
 
 
+def close_waiting_list(db: sqlite_utils.Database, actor: Actor, session_id: int, state: str) -> int:
+    """Everyone still waiting leaves the list when the session is cancelled or over.
+
+    Called by ``sessions`` inside the same transaction; each person gets a 'dropped' row with
+    the reason, so nobody is left waiting for a class that will not take them.
+    """
+    waiting = [
+        r["id"]
+        for r in db.query(
+            "SELECT id FROM waiting_list WHERE session_id = ? AND outcome IS NULL ORDER BY id",
+            [session_id],
+        )
+    ]
+    for row_id in waiting:
+        _leave_waiting(db, actor, row_id, "dropped", f"班次{state}，未能递补", None)
+    return len(waiting)
+
+
 def remove_waiting(db: sqlite_utils.Database, actor: Actor, waiting_id: int, reason: str) -> None:
     """Take a person off the waiting list (they found another class, say), with the reason."""
     reason = validate.clean_text(reason, field="移出原因", max_len=200, required=True)

@@ -491,3 +491,23 @@ def test_institution_submission_gives_the_same_answer_whether_the_id_is_elsewher
     assert final[idnumber.mask(free)][0] == "approved"
     with pytest.raises(UserError, match="已处理过"):
         registrations.approve(ctx.db, ctx.staff, staff_view[free]["id"])
+
+
+def test_cancelling_a_session_tells_everyone_waiting(ctx):
+    sid = new_session(ctx, capacity=1)
+    a, b, c = workers_in(ctx.db, WANGKUI, 3)
+    enrol(ctx.db, ctx.inst, sid, a)
+    for w in (b, c):
+        enrolment.enrol_or_wait(ctx.db, ctx.inst, sid, w, id_number=numbers(ctx.db, [w])[0])
+    sessions.cancel(ctx.db, ctx.inst, sid, "老师生病")
+    rows = enrolment.waiting_list(ctx.db, ctx.inst, sid)
+    assert [(r["worker_id"], r["outcome"], r["outcome_reason"]) for r in rows] == [
+        (b, "dropped", "班次已取消，未能递补"),
+        (c, "dropped", "班次已取消，未能递补"),
+    ]
+    assert (
+        count(
+            ctx.db, "SELECT 1 FROM audit_log WHERE entity = 'waiting_list' AND action = 'dropped'"
+        )
+        == 2
+    )
