@@ -227,3 +227,29 @@ def test_a_pasted_list_and_an_uploaded_sheet_together_are_refused(demo_db_path, 
     at.run()
     assert "一次只按一种名单报名" in texts(at)
     assert sessions.enrolled_count(demo_db, sid) == 0
+
+
+def test_county_staff_register_directly_but_not_a_wrong_check_digit(demo_db_path, demo_db, inst):
+    sid = published(demo_db, inst)
+    staff = page("enrolment", actor(demo_db, "wangkui_staff"))
+    by_label(staff.selectbox, "班次").set_value(sid)
+    staff.run()
+    good = idnumber.make(WANGKUI, dt.date(1990, 2, 2), 88)
+    typo = good[:17] + ("1" if good[17] != "1" else "2")
+    by_label(staff.text_input, "身份证号").input(typo)
+    by_label(staff.text_input, "姓名").input("输错号")
+    by_label(staff.button, "登记并报名").click()
+    staff.run()
+    assert "不能登记：身份证号校验位" in texts(staff)
+    assert one(demo_db, "SELECT id FROM workers WHERE name = '输错号'") is None
+    by_label(staff.text_input, "身份证号").input(good)
+    by_label(staff.button, "登记并报名").click()
+    staff.run()
+    assert "已登记为未建档人员" in texts(staff) and "此人已报名" in texts(staff)
+    row = one(demo_db, "SELECT id, registered FROM workers WHERE id_number = ?", [good])
+    assert row["registered"] == 0
+    assert one(
+        demo_db,
+        "SELECT 1 AS x FROM enrolments WHERE worker_id = ? AND session_id = ?",
+        [row["id"], sid],
+    )
