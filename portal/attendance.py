@@ -213,38 +213,129 @@ def sign_card(
             raise UserError("该学员已退出培训，不能签联系卡。")
         if not signed and not note:
             raise UserError("撤销签字请写明原因（备注）。")
-        day = sessions.parse_date(signed_on, "签字日期")
-        if day < dt.date.fromisoformat(session["start_date"]) or day > clock.today():
-            raise UserError(
-                f"签字日期 {day} 不对：应在开班日 {session['start_date']} 之后，且不晚于今天。"
-            )
-        last = one(
-            db,
-            "SELECT signed, signed_on FROM card_signoffs WHERE enrolment_id = ? ORDER BY id DESC LIMIT 1",
-            [enrolment_id],
-        )
+        day = _sign_day(session, signed_on)
+        last = _last_card(db, enrolment_id)
         if not signed and not (last and last["signed"]):
             raise UserError("联系卡还没有签字，无需撤销。")
-        new = {
-            "enrolment_id": enrolment_id,
-            "signed": 1 if signed else 0,
-            "signed_on": day.isoformat(),
-            "witnessed_by": witnessed_by,
-            "note": note,
-            "at": clock.now(),
-            "by": actor.username,
-        }
-        row_id = insert(db, "card_signoffs", new)
-        audit.record(
-            db,
-            actor.username,
-            "sign_card" if signed else "revoke_card",
-            "card_signoffs",
-            row_id,
-            last,
-            new,
+        return _write_card(db, actor, enrolment_id, day, witnessed_by, note, signed, last)
+
+
+def _sign_day(session: dict, signed_on) -> dt.date:
+    day = sessions.parse_date(signed_on, "签字日期")
+    if day < dt.date.fromisoformat(session["start_date"]) or day > clock.today():
+        raise UserError(
+            f"签字日期 {day} 不对：应在开班日 {session['start_date']} 之后，且不晚于今天。"
         )
+    return day
+
+
+def _last_card(db, enrolment_id: int) -> dict | None:
+    return one(
+        db,
+        "SELECT signed, signed_on FROM card_signoffs WHERE enrolment_id = ? ORDER BY id DESC LIMIT 1",
+        [enrolment_id],
+    )
+
+
+def _write_card(db, actor, enrolment_id, day, witnessed_by, note, signed, last) -> int:
+    new = {
+        "enrolment_id": enrolment_id,
+        "signed": 1 if signed else 0,
+        "signed_on": day.isoformat(),
+        "witnessed_by": witnessed_by,
+        "note": note,
+        "at": clock.now(),
+        "by": actor.username,
+    }
+    row_id = insert(db, "card_signoffs", new)
+    audit.record(
+        db,
+        actor.username,
+        "sign_card" if signed else "revoke_card",
+        "card_signoffs",
+        row_id,
+        last,
+        new,
+    )
     return row_id
+
+
+CARD_RESULT = {
+    "signed": "已登记签字",
+    "already": "之前已签字",
+    "absent": "当天缺勤，未登记",
+    "unmarked": "当天未记考勤，未登记",
+}
+
+
+def sign_cards_for_day(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    session_id: int,
+    day,
+    *,
+    witnessed_by: str,
+    note: str | None = None,
+) -> list[dict]:
+    """Bulk: the contact card signed by everyone present on ``day``, one result per trainee.
+
+    The trainees of the day sign their cards together at the end of the class; those absent or
+    not yet marked that day are listed with the reason and left for later, and a card already
+    signed is not signed twice. One transaction for the whole class.
+    """
+    witnessed_by = validate.clean_text(witnessed_by, field="经办人", max_len=30, required=True)
+    note = validate.clean_text(note, field="备注", max_len=200)
+    with transaction(db):
+        session = sessions.get(db, actor, session_id)
+        if session["status"] not in MARKABLE_SESSION:
+            raise UserError(
+                f"该班次{sessions.STATUS[session['status']]}，只有已发布或已结束的班次才能登记签字。"
+            )
+        day_text = _day(session, day)
+        results = []
+        for r in sheet(db, actor, session_id, day_text):
+            last = _last_card(db, r["enrolment_id"])
+            if r["present"] is None:
+                kind = "unmarked"
+            elif not r["present"]:
+                kind = "absent"
+            elif last and last["signed"]:
+                kind = "already"
+            else:
+                kind = "signed"
+                _write_card(
+                    db,
+                    actor,
+                    r["enrolment_id"],
+                    dt.date.fromisoformat(day_text),
+                    witnessed_by,
+                    note,
+                    True,
+                    last,
+                )
+            detail = CARD_RESULT[kind]
+            if kind == "already":
+                detail += f"（{last['signed_on']}）"
+            results.append(
+                {
+                    "enrolment_id": r["enrolment_id"],
+                    "name": r["name"],
+                    "id_shown": r["id_shown"],
+                    "result": kind,
+                    "detail": detail,
+                }
+            )
+    return results
+
+
+def card_summary(results: list[dict]) -> str:
+    """Every count in one sentence (nobody on the roll of the day goes unmentioned)."""
+    parts = [
+        f"{label}{n}人"
+        for kind, label in CARD_RESULT.items()
+        if (n := sum(1 for r in results if r["result"] == kind))
+    ]
+    return f"当天在读{len(results)}人：" + "，".join(parts) + "。"
 
 
 def card_history(db: sqlite_utils.Database, actor: Actor, enrolment_id: int) -> list[dict]:

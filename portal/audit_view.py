@@ -32,6 +32,8 @@ ENTITIES = {
     "imports": "台账导入",
     "site": "公开网站",
     "settings": "系统设置",
+    "waiting_list": "候补名单",
+    "registration_requests": "未建档人员登记申请",
 }
 
 ACTIONS = {
@@ -63,6 +65,13 @@ ACTIONS = {
     "save": "保存草稿",
     "submit": "提交",
     "reopen": "退回修改",
+    "wait": "进入候补",
+    "promoted": "候补递补",
+    "dropped": "移出候补（无法递补）",
+    "removed": "移出候补",
+    "submit_registration": "提交登记申请",
+    "approve_registration": "同意登记申请",
+    "reject_registration": "退回登记申请",
 }
 
 FIELDS = {
@@ -104,6 +113,7 @@ FIELDS = {
     "contact_person": "联系人",
     "status": "状态",
     "reason": "原因",
+    "outcome": "结果",
     "session_id": "班次",
     "worker_id": "劳动力",
     "enrolment_id": "报名",

@@ -277,6 +277,10 @@ def _move(db, actor, session_id, action, allowed: dict, note: str | None = None)
             {"status": row["status"]},
             {"status": new, **({"reason": note} if note else {})},
         )
+        if new in ("cancelled", "completed"):
+            from portal import enrolment  # late: enrolment builds on this module
+
+            enrolment.close_waiting_list(db, actor, session_id, STATUS[new])
 
 
 def enrolled_count(db: sqlite_utils.Database, session_id: int) -> int:

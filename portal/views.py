@@ -103,6 +103,19 @@ def roster_table(rows: list[dict], class_hours: float) -> list[dict]:
     ]
 
 
+def person_labels(rows: list[dict]) -> dict[int, str]:
+    """Enrolment id -> a pick-list label that a write does not change (no status in it).
+
+    Why: Streamlit keeps a selectbox's choice by its label; a label that changed after a
+    withdrawal or a signature made the page jump to the first trainee.
+    """
+    labels = {r["enrolment_id"]: f"{r['name']} {r['id_shown']}" for r in rows}
+    counts: dict[str, int] = {}
+    for text in labels.values():
+        counts[text] = counts.get(text, 0) + 1
+    return {k: (f"{v}（报名号{k}）" if counts[v] > 1 else v) for k, v in labels.items()}
+
+
 def card_state(row: dict) -> str:
     if row.get("card_signed") == 1:
         return f"已签字（{row['card_signed_on']}）"

@@ -49,3 +49,11 @@ def workers_in(db, county_code: str, n: int, exclude_enrolled: bool = True) -> l
             [county_code, n],
         )
     ]
+
+
+def enrol(db, who: Actor, session_id: int, worker_id: int) -> int:
+    """Enrol as a clerk does: with the full ID number from the person's card."""
+    from portal import enrolment
+
+    number = one(db, "SELECT id_number FROM workers WHERE id = ?", [worker_id])
+    return enrolment.enrol(db, who, session_id, worker_id, id_number=number and number["id_number"])

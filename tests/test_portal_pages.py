@@ -6,10 +6,10 @@ import datetime as dt
 import time
 
 import pytest
-from portal_support import actor, session_form, workers_in
+from portal_support import actor, enrol, session_form, workers_in
 from streamlit.testing.v1 import AppTest
 
-from portal import attendance, enrolment, idnumber, sessions
+from portal import attendance, idnumber, sessions
 from portal import db as database
 from portal.db import one
 
@@ -237,20 +237,33 @@ def test_enrolment_page_records_unregistered_person(demo_db, demo_db_path, inst)
     number = idnumber.make(WANGKUI, dt.date(1985, 3, 3), 222)
     by_label(at.text_input, "身份证号").input(number)
     by_label(at.text_input, "姓名").input("新学员")
-    by_label(at.button, "登记并报名").click()
+    by_label(at.button, "提交登记").click()
     at.run()
-    assert "未建档" in texts(at)
+    assert "已提交登记" in texts(at)
+    assert one(demo_db, "SELECT * FROM workers WHERE id_number = ?", [number]) is None
+    assert "待县里核实" in list(at.dataframe[0].value["状态"])
+    # the county checks and records the person, who is then enrolled
+    staff = page("enrolment", actor(demo_db, "wangkui_staff"), demo_db_path)
+    by_label(staff.button, "核实无误，登记并报名").click()
+    staff.run()
+    assert "已登记并报名" in texts(staff)
     row = one(demo_db, "SELECT * FROM workers WHERE id_number = ?", [number])
     assert row["registered"] == 0
     assert one(demo_db, "SELECT status FROM enrolments WHERE worker_id = ?", [row["id"]])
-    roster = at.dataframe[0].value
+    by_label(at.selectbox, "班次").set_value(sid)
+    at.run()
+    (roster,) = [d.value for d in at.dataframe if "建档立卡" in d.value.columns]
     assert "否（不享受扶贫补贴）" in list(roster["建档立卡"])
+    decided = [
+        d.value for d in at.dataframe if "说明" in d.value.columns and "培训机构" in d.value.columns
+    ]
+    assert list(decided[0]["状态"]) == ["已登记"]
 
 
 def test_enrolment_page_county_staff_sees_full_id(demo_db, demo_db_path, inst):
     sid = new_published_session(demo_db, inst)
     wid = workers_in(demo_db, WANGKUI, 1)[0]
-    enrolment.enrol(demo_db, inst, sid, wid)
+    enrol(demo_db, inst, sid, wid)
     number = one(demo_db, "SELECT id_number FROM workers WHERE id = ?", [wid])["id_number"]
     staff = page("enrolment", actor(demo_db, "wangkui_staff"), demo_db_path)
     by_label(staff.selectbox, "班次").set_value(sid)
@@ -267,7 +280,7 @@ def test_enrolment_page_county_staff_sees_full_id(demo_db, demo_db_path, inst):
 
 def test_attendance_page_all_present_exception_and_card(demo_db, demo_db_path, inst):
     sid = new_published_session(demo_db, inst)
-    a, b = (enrolment.enrol(demo_db, inst, sid, w) for w in workers_in(demo_db, WANGKUI, 2))
+    a, b = (enrol(demo_db, inst, sid, w) for w in workers_in(demo_db, WANGKUI, 2))
     at = page("attendance", inst, demo_db_path)
     by_label(at.selectbox, "班次").set_value(sid)
     at.run()
@@ -359,7 +372,7 @@ def test_stored_markdown_is_shown_as_text(demo_db, demo_db_path, inst):
     wid = workers_in(demo_db, WANGKUI, 1)[0]
     demo_db.execute("UPDATE workers SET name = '[点我](http://x.example)' WHERE id = ?", [wid])
     demo_db.conn.commit()
-    enrolment.enrol(demo_db, inst, sid, wid)
+    enrol(demo_db, inst, sid, wid)
     at = page("attendance", inst, demo_db_path)
     by_label(at.selectbox, "班次").set_value(sid)
     at.run()

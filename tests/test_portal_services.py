@@ -7,7 +7,7 @@ import json
 import threading
 
 import pytest
-from portal_support import actor, institution, session_form, workers_in
+from portal_support import actor, enrol, institution, session_form, workers_in
 
 from portal import accounts, attendance, enrolment, idnumber, sessions, siterebuild, useradmin
 from portal import db as database
@@ -225,7 +225,7 @@ def test_edit_publish_cancel_complete_and_their_history(ctx, monkeypatch):
 
 def test_dates_and_hours_are_frozen_once_attendance_is_taken(ctx):
     sid = new_session(ctx)
-    (eid,) = [enrolment.enrol(ctx.db, ctx.wk_inst, sid, w) for w in workers_in(ctx.db, WANGKUI, 1)]
+    (eid,) = [enrol(ctx.db, ctx.wk_inst, sid, w) for w in workers_in(ctx.db, WANGKUI, 1)]
     sessions.edit(ctx.db, ctx.wk_inst, sid, {"end_date": "2019-06-13"})  # no attendance yet
     attendance.mark_all_present(ctx.db, ctx.wk_inst, sid, "2019-06-03")
     with pytest.raises(UserError, match="已经记过考勤"):
@@ -240,7 +240,7 @@ def test_dates_and_hours_are_frozen_once_attendance_is_taken(ctx):
 def test_capacity_cannot_drop_below_enrolled(ctx):
     sid = new_session(ctx)
     for wid in workers_in(ctx.db, WANGKUI, 3):
-        enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid)
+        enrol(ctx.db, ctx.wk_inst, sid, wid)
     with pytest.raises(UserError, match="已有3人报名"):
         sessions.edit(ctx.db, ctx.wk_inst, sid, {"capacity": 2})
     sessions.edit(ctx.db, ctx.wk_inst, sid, {"capacity": 3})
@@ -303,7 +303,7 @@ def test_record_unregistered_worker_is_flagged(ctx):
     number = idnumber.make(WANGKUI, dt.date(1980, 5, 1), 123)
     wid = workers_mod.record_unregistered(
         ctx.db,
-        ctx.wk_inst,
+        ctx.wk_staff,
         id_number=number,
         name="赵<b>新</b>",
         township_code=form["township_code"],
@@ -317,7 +317,7 @@ def test_record_unregistered_worker_is_flagged(ctx):
     with pytest.raises(UserError, match="已在台账里"):
         workers_mod.record_unregistered(
             ctx.db,
-            ctx.wk_inst,
+            ctx.wk_staff,
             id_number=number,
             name="重复",
             township_code=form["township_code"],
@@ -327,16 +327,16 @@ def test_record_unregistered_worker_is_flagged(ctx):
     with pytest.raises(UserError, match="本县"):
         workers_mod.record_unregistered(
             ctx.db,
-            ctx.wk_inst,
+            ctx.wk_staff,
             id_number=idnumber.make(WANGKUI, dt.date(1981, 5, 1), 124),
             name="钱某",
             township_code=bl_form["township_code"],
             village_code=bl_form["village_code"],
         )
-    with pytest.raises(UserError, match="身份证号不对"):
+    with pytest.raises(UserError, match="校验位"):
         workers_mod.record_unregistered(
             ctx.db,
-            ctx.wk_inst,
+            ctx.wk_staff,
             id_number="231221198001011234",
             name="孙某",
             township_code=form["township_code"],
@@ -344,7 +344,7 @@ def test_record_unregistered_worker_is_flagged(ctx):
         )
     # enrolled, the unregistered worker shows up flagged in the roster
     sid = new_session(ctx)
-    enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid)
+    enrol(ctx.db, ctx.wk_inst, sid, wid)
     roster = enrolment.roster(ctx.db, ctx.wk_inst, sid)
     assert [(r["worker_id"], r["registered"]) for r in roster] == [(wid, 0)]
 
@@ -355,13 +355,13 @@ def test_record_unregistered_worker_is_flagged(ctx):
 def test_enrol_withdraw_reenrol_with_history(ctx):
     sid = new_session(ctx)
     wid = workers_in(ctx.db, WANGKUI, 1)[0]
-    eid = enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid)
+    eid = enrol(ctx.db, ctx.wk_inst, sid, wid)
     with pytest.raises(UserError, match="不能重复报名"):
-        enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid)
+        enrol(ctx.db, ctx.wk_inst, sid, wid)
     with pytest.raises(UserError, match="退出原因不能为空"):
         enrolment.withdraw(ctx.db, ctx.wk_inst, eid, "")
     enrolment.withdraw(ctx.db, ctx.wk_inst, eid, "外出务工")
-    assert enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid) == eid
+    assert enrol(ctx.db, ctx.wk_inst, sid, wid) == eid
     history = enrolment.history(ctx.db, ctx.wk_inst, eid)
     assert [(h["status"], h["reason"]) for h in history] == [
         ("enrolled", None),
@@ -379,10 +379,10 @@ def test_enrol_withdraw_reenrol_with_history(ctx):
 def test_capacity_is_never_exceeded(ctx):
     sid = new_session(ctx, capacity=2)
     a, b, c = workers_in(ctx.db, WANGKUI, 3)
-    enrolment.enrol(ctx.db, ctx.wk_inst, sid, a)
-    enrolment.enrol(ctx.db, ctx.wk_inst, sid, b)
+    enrol(ctx.db, ctx.wk_inst, sid, a)
+    enrol(ctx.db, ctx.wk_inst, sid, b)
     with pytest.raises(UserError, match="名额已满"):
-        enrolment.enrol(ctx.db, ctx.wk_inst, sid, c)
+        enrol(ctx.db, ctx.wk_inst, sid, c)
     assert sessions.enrolled_count(ctx.db, sid) == 2
 
 
@@ -390,29 +390,31 @@ def test_enrolment_refusals(ctx):
     sid = new_session(ctx)
     bl_worker = workers_in(ctx.db, BEILIN, 1)[0]
     with pytest.raises(ScopeError, match="不在本班次所在县"):
-        enrolment.enrol(ctx.db, ctx.wk_inst, sid, bl_worker)
+        enrolment.enrol(ctx.db, ctx.wk_staff, sid, bl_worker)
+    with pytest.raises(ScopeError, match="须输入学员身份证"):  # an institution learns nothing
+        enrol(ctx.db, ctx.wk_inst, sid, bl_worker)
     with pytest.raises(UserError, match="没有找到"):
-        enrolment.enrol(ctx.db, ctx.wk_inst, sid, 10**9)
+        enrolment.enrol(ctx.db, ctx.wk_staff, sid, 10**9)
     cancelled = new_session(ctx)
     sessions.cancel(ctx.db, ctx.wk_inst, cancelled, "改期")
     wid = workers_in(ctx.db, WANGKUI, 1)[0]
     with pytest.raises(UserError, match="已取消"):
-        enrolment.enrol(ctx.db, ctx.wk_inst, cancelled, wid)
+        enrol(ctx.db, ctx.wk_inst, cancelled, wid)
     # the same worker cannot sit two sessions at the same time
-    enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid)
+    enrol(ctx.db, ctx.wk_inst, sid, wid)
     overlapping = new_session(ctx, start_date="2019-06-10", end_date="2019-06-19")
     with pytest.raises(UserError, match="时间冲突"):
-        enrolment.enrol(ctx.db, ctx.wk_inst, overlapping, wid)
+        enrol(ctx.db, ctx.wk_inst, overlapping, wid)
 
 
 def test_every_enrolment_function_refuses_other_scopes(ctx):
     sid = new_session(ctx)
     wid = workers_in(ctx.db, WANGKUI, 1)[0]
-    eid = enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid)
+    eid = enrol(ctx.db, ctx.wk_inst, sid, wid)
     bl_worker = workers_in(ctx.db, BEILIN, 1)[0]
     for stranger in (ctx.bl_inst, ctx.bl_staff):
         with pytest.raises(ScopeError):
-            enrolment.enrol(ctx.db, stranger, sid, bl_worker)
+            enrol(ctx.db, stranger, sid, bl_worker)
         with pytest.raises(ScopeError):
             enrolment.withdraw(ctx.db, stranger, eid, "不想学了")
         with pytest.raises(ScopeError):
@@ -428,7 +430,7 @@ def test_concurrent_enrolment_into_last_places(ctx, demo_db_path):
     sid = new_session(ctx, capacity=20)
     already = workers_in(ctx.db, WANGKUI, 17)
     for wid in already:
-        enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid)
+        enrol(ctx.db, ctx.wk_inst, sid, wid)
     contenders = [
         r["id"]
         for r in ctx.db.query(
@@ -446,7 +448,7 @@ def test_concurrent_enrolment_into_last_places(ctx, demo_db_path):
         conn = database.connect(demo_db_path)
         try:
             barrier.wait()
-            enrolment.enrol(conn, ctx.wk_inst, sid, worker_id)
+            enrol(conn, ctx.wk_inst, sid, worker_id)
             result = "ok"
         except UserError as exc:
             result = str(exc)
@@ -472,9 +474,7 @@ def test_concurrent_enrolment_into_last_places(ctx, demo_db_path):
 
 def enrolled_session(ctx, n=2, **overrides):
     sid = new_session(ctx, **overrides)
-    eids = [
-        enrolment.enrol(ctx.db, ctx.wk_inst, sid, wid) for wid in workers_in(ctx.db, WANGKUI, n)
-    ]
+    eids = [enrol(ctx.db, ctx.wk_inst, sid, wid) for wid in workers_in(ctx.db, WANGKUI, n)]
     return sid, eids
 
 
