@@ -23,13 +23,15 @@ def show() -> None:
 
 
 def act(action, success: str) -> bool:
-    """Call ``action()``; on success remember ``success`` and rerun, else show the reason."""
+    """Call ``action()``; on success remember ``success`` (``{result}`` replaced) and rerun."""
     try:
         result = action()
     except UserError as exc:
         st.error(md(exc))
         return False
-    st.session_state[_KEY] = success.format(result=result)
+    # Only the literal "{result}" is filled in: the message often quotes stored names, and a
+    # name holding braces must not be read as a format field.
+    st.session_state[_KEY] = success.replace("{result}", str(result))
     st.rerun()
     return True  # not reached: st.rerun() ends this run
 

@@ -43,3 +43,16 @@ def test_pdf_fetcher_blocks_files_outside_assets(tmp_path):
     from pypdf import PdfReader
 
     assert not PdfReader(io.BytesIO(data)).attachments
+
+
+def test_flash_message_with_braces_in_a_stored_name_is_kept_as_written(monkeypatch):
+    """A name like {0}王{name} in a success message must not crash the page or be reformatted."""
+    import streamlit as st
+
+    from portal import flash
+
+    state: dict = {}
+    monkeypatch.setattr(st, "session_state", state)
+    monkeypatch.setattr(st, "rerun", lambda: None)
+    assert flash.act(lambda: 7, "已报名 {0}王{name}，编号 {result}")
+    assert state["_flash"] == "已报名 {0}王{name}，编号 7"
