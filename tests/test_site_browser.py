@@ -180,11 +180,50 @@ def test_search_without_javascript_says_so_and_offers_the_sections(browser, base
 
 def test_search_shows_hostile_text_as_text(page, base_url):
     """Titles and snippets are built with textContent: markup in page text never runs."""
+    evil = '<img src=x onerror="window.pwned=1">月嫂'
+    _fake_index(
+        page, [{"u": "index.html", "t": evil, "b": 1, "s": [["", "<b>标题</b>", evil + "正文"]]}]
+    )
     _search_page(page, base_url, "月嫂")
     page.wait_for_selector(".search-result")
-    assert page.locator("#search-results script, #search-results img").count() == 0
-    html = page.inner_html("#search-results")
-    assert "<a " in html and "onerror" not in html
+    assert page.locator("#search-results img, #search-results b").count() == 0
+    assert page.inner_text(".search-result__title") == evil
+    assert "<b>标题</b>" in page.inner_text(".search-result__section")
+    assert page.evaluate("window.pwned") is None
+
+
+def _fake_index(page, docs, words=(), synonyms=(), stop=()):
+    import json
+
+    index = {
+        "v": 1,
+        "docs": docs,
+        "words": list(words),
+        "synonyms": list(synonyms),
+        "stop": list(stop),
+    }
+    body = f"__siteSearchIndex({json.dumps(index, ensure_ascii=False)});"
+    page.route(
+        "**/search/index.js",
+        lambda route: route.fulfill(body=body, content_type="application/javascript"),
+    )
+
+
+def test_search_numbers_match_whole_and_title_words_rank_first(page, base_url):
+    _fake_index(
+        page,
+        [
+            {"u": "a.html", "t": "甲", "b": 1, "s": [["", "", "最多115万元，或150000元"]]},
+            {"u": "b.html", "t": "乙", "b": 1, "s": [["", "", "最高15万元贷款"]]},
+            {"u": "c.html", "t": "贷款", "b": 1, "s": [["", "", "说明"]]},
+        ],
+        words=["贷款"],
+    )
+    _search_page(page, base_url)
+    hits, _ = _run_query(page, "15万")
+    assert [_rel(h, base_url) for h in hits] == ["b.html"]
+    hits, _ = _run_query(page, "贷款")
+    assert [_rel(h, base_url) for h in hits] == ["c.html", "b.html"]
 
 
 def test_not_found_page_is_chinese_and_its_links_work_from_a_usb_copy(page, site):

@@ -330,6 +330,8 @@
     if (q) {
       ui.input.value = q;
       run(ui, false);
+    } else if (q === "") {
+      ui.input.focus(); // came from the header's magnifier (phones) without words: type here
     }
   }
 
