@@ -334,6 +334,15 @@ def test_search_index_keeps_hostile_text_inside_the_script(demo_site):
     assert any(HOSTILE_TOWN in json.dumps(d, ensure_ascii=False) for d in docs)
 
 
+def test_search_results_link_to_anchors_that_exist(demo_site):
+    """A result opens the section where the words are: every anchor in the index is on its page."""
+    missing = []
+    for doc in _search_index(demo_site.site)["docs"]:
+        html = _read(demo_site.site, doc["u"])
+        missing += [(doc["u"], a) for a, _, _ in doc["s"] if a and f'id="{a}"' not in html]
+    assert missing == []
+
+
 def test_search_synonyms_are_checked(tmp_path, monkeypatch):
     bad = tmp_path / "search.yml"
     bad.write_text("synonyms:\n  - [技校]\n", encoding="utf-8")
