@@ -377,6 +377,13 @@ def test_not_found_page_is_chinese_with_relative_links(demo_site):
     links = re.findall(r'<a [^>]*href="([^"]+)"', html)
     assert "index.html" in links and "sousuo/index.html" in links
     assert not [u for u in re.findall(r'(?:href|src)="([^"]+)"', html) if u.startswith("/")]
+    # neither it nor the search page is in the navigation (no footer links to them either)
+    home = _read(demo_site.site, "index.html")
+    assert (
+        'href="404.html"' not in home
+        and 'href="sousuo/index.html"' not in home.split("</header>")[1]
+    )
+    assert "md-footer__link" not in html
 
 
 def _packs_present() -> bool:
