@@ -329,6 +329,8 @@
     var q = new URLSearchParams(location.search).get("q");
     if (q) {
       ui.input.value = q;
+      var header = document.getElementById("site-search-q");
+      if (header) header.value = q; // the header's box shows what was asked, too
       run(ui, false);
     } else if (q === "") {
       ui.input.focus(); // came from the header's magnifier (phones) without words: type here
