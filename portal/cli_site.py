@@ -48,3 +48,8 @@ def site(db_path, out, strict):
     )
     if report.demo:
         click.echo("注意：数据库里是示例数据，网站上已标明“示例数据”。")
+    if not report.site_url_configured:
+        click.echo(
+            f"注意：没有设置公开网站的地址，sitemap.xml 里用的是本机地址 {report.site_url}。"
+            "正式发布前请用环境变量 SITE_URL（或 mkdocs.yml 的 site_url）设置真实地址后重新生成。"
+        )

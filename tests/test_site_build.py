@@ -17,7 +17,18 @@ from portal import areas, catalogue, policies
 from portal import db as database
 from portal.db import transaction
 from portal.errors import UserError
-from portal.sitebuild import build_site, checker, downloads, linkcheck, paths, policy_pages, render
+from portal.sitebuild import (
+    address,
+    build_site,
+    checker,
+    downloads,
+    linkcheck,
+    paths,
+    policy_pages,
+    render,
+    search_index,
+    sitemap,
+)
 from portal.sitebuild.context import policy_slug, site_context
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -294,13 +305,85 @@ def test_empty_database_builds_and_says_no_sessions_yet(empty_site):
         assert "正在准备中" in downloads_page
 
 
-def test_search_index_uses_the_domain_dictionary(empty_site):
-    index = json.loads(_read(empty_site.site, "search/search_index.json"))
-    tokens = set()
-    for doc in index["docs"]:
-        tokens |= set(re.split(r"[\s\u200b]+", doc["title"] + " " + doc["text"]))
-    for word in ("以工代训", "两后生", "建档立卡", "明白卡", "家政"):
-        assert word in tokens, word
+def _search_index(site: Path) -> dict:
+    text = _read(site, "search/index.js")
+    assert text.startswith("__siteSearchIndex(") and text.rstrip().endswith(");")
+    return json.loads(text.strip()[len("__siteSearchIndex(") : -2])
+
+
+def test_search_index_holds_every_page_words_and_synonyms(empty_site, demo_site):
+    index = _search_index(empty_site.site)
+    assert not (empty_site.site / "search" / "search_index.json").exists()  # no theme search
+    words = set(index["words"])
+    for word in ("以工代训", "两后生", "建档立卡", "明白卡", "家政", "月嫂", "技工学校", "望奎县"):
+        assert word in words, word
+    assert ["技校", "技工学校", "技工院校"] in index["synonyms"]
+    pages = {d["u"] for d in _search_index(demo_site.site)["docs"]}
+    html_pages = {p.relative_to(demo_site.site).as_posix() for p in demo_site.site.rglob("*.html")}
+    assert pages == html_pages - {"404.html", "sousuo/index.html"}
+    assert (
+        demo_site.report.search_index_bytes == (demo_site.site / "search/index.js").stat().st_size
+    )
+
+
+def test_search_index_keeps_hostile_text_inside_the_script(demo_site):
+    text = _read(demo_site.site, "search/index.js")
+    assert "</script" not in text.lower()
+    docs = _search_index(demo_site.site)["docs"]
+    # stored text stays plain text in the index; the search page shows it with textContent
+    assert any(HOSTILE_TOWN in json.dumps(d, ensure_ascii=False) for d in docs)
+
+
+def test_search_results_link_to_anchors_that_exist(demo_site):
+    """A result opens the section where the words are: every anchor in the index is on its page."""
+    missing = []
+    for doc in _search_index(demo_site.site)["docs"]:
+        html = _read(demo_site.site, doc["u"])
+        missing += [(doc["u"], a) for a, _, _ in doc["s"] if a and f'id="{a}"' not in html]
+    assert missing == []
+
+
+def test_search_synonyms_are_checked(tmp_path, monkeypatch):
+    bad = tmp_path / "search.yml"
+    bad.write_text("synonyms:\n  - [技校]\n", encoding="utf-8")
+    monkeypatch.setattr(search_index, "SEARCH_DATA", bad)
+    with pytest.raises(UserError, match="至少要有两个词"):
+        search_index.search_data()
+
+
+def test_sitemap_lists_every_page_at_the_public_address(demo_site, tmp_path, monkeypatch):
+    xml = _read(demo_site.site, "sitemap.xml")
+    locs = re.findall(r"<loc>([^<]+)</loc>", xml)
+    html_pages = {p.relative_to(demo_site.site).as_posix() for p in demo_site.site.rglob("*.html")}
+    base = demo_site.report.site_url
+    assert sorted(locs) == sorted(base + p for p in html_pages - {"404.html", "sousuo/index.html"})
+    assert gzip.decompress((demo_site.site / "sitemap.xml.gz").read_bytes()).decode() == xml
+    assert "<lastmod>" in xml
+    # the address comes from configuration, read in one place
+    monkeypatch.setenv("SITE_URL", "https://px.example.cn/peixun")
+    configured = address.public_site_url()
+    assert configured.url == "https://px.example.cn/peixun/" and configured.configured
+    assert configured.root_path == "/peixun/"
+    copy = tmp_path / "site"
+    shutil.copytree(demo_site.site, copy)
+    assert sitemap.write(copy, demo_site.site.parent / "docs", configured.url) == len(locs)
+    again = _read(copy, "sitemap.xml")
+    assert "<loc>https://px.example.cn/peixun/zhengce/startup-loan.html</loc>" in again
+
+
+def test_not_found_page_is_chinese_with_relative_links(demo_site):
+    html = _read(demo_site.site, "404.html")
+    assert "没有找到这个页面" in _text(html) and "Not found" not in html
+    links = re.findall(r'<a [^>]*href="([^"]+)"', html)
+    assert "index.html" in links and "sousuo/index.html" in links
+    assert not [u for u in re.findall(r'(?:href|src)="([^"]+)"', html) if u.startswith("/")]
+    # neither it nor the search page is in the navigation (no footer links to them either)
+    home = _read(demo_site.site, "index.html")
+    assert (
+        'href="404.html"' not in home
+        and 'href="sousuo/index.html"' not in home.split("</header>")[1]
+    )
+    assert "md-footer__link" not in html
 
 
 def _packs_present() -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from portal import clock, demo
 from portal.sitebuild import (
+    address,
     campaign_pages,
     checker,
     content_pages,
@@ -24,6 +25,8 @@ from portal.sitebuild import (
     policy_pages,
     progress,
     render,
+    search_index,
+    sitemap,
     timetable,
 )
 from portal.sitebuild.context import site_context
@@ -39,6 +42,8 @@ class BuildReport:
     search_index_bytes: int
     largest_page: tuple[str, int]
     demo: bool
+    site_url: str = ""
+    site_url_configured: bool = False
 
 
 def build_site(db, out: Path | None = None, work: Path | None = None, strict: bool = True):
@@ -64,10 +69,17 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
     staging = out.with_name(out.name + ".building")
     if staging.exists():
         shutil.rmtree(staging)
+    site_address = address.public_site_url()
     try:
         mkdocs_run.run(
-            docs, staging, nav.build(written, policy_list, campaign_list, timetable_nav), strict
+            docs,
+            staging,
+            nav.build(written, policy_list, campaign_list, timetable_nav),
+            strict,
+            site_address,
         )
+        search_index.write(staging, docs)
+        sitemap.write(staging, docs, site_address.url)
         linkcheck.check(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -76,7 +88,7 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
 
     html_pages = list(out.rglob("*.html"))
     largest = max(html_pages, key=lambda p: p.stat().st_size)
-    index = out / "search" / "search_index.json"
+    index = out / search_index.INDEX_FILE
     return BuildReport(
         out=out,
         pages=len(html_pages),
@@ -86,6 +98,8 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
         search_index_bytes=index.stat().st_size if index.exists() else 0,
         largest_page=(largest.relative_to(out).as_posix(), largest.stat().st_size),
         demo=is_demo,
+        site_url=site_address.url,
+        site_url_configured=site_address.configured,
     )
 
 

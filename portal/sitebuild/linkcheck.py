@@ -23,6 +23,8 @@ class _Links(html.parser.HTMLParser):
         self.links: list[tuple[str, str]] = []  # (tag, url)
 
     def handle_starttag(self, tag, attrs):
+        if tag == "link" and dict(attrs).get("rel") == "canonical":
+            return  # the page's public address (site_url), not something the page loads
         for name, value in attrs:
             if value and name in ("href", "src"):
                 self.links.append((tag, value))

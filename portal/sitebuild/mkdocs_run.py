@@ -1,8 +1,9 @@
 """Run MkDocs on the staging folder with the repository's mkdocs.yml.
 
-MkDocs resolves docs_dir, site_dir and the theme's custom_dir against mkdocs.yml, but the search
-plugin resolves the jieba user dictionary against the current directory: that one is made
-absolute here, so the build works from any directory. The navigation is the generated one.
+MkDocs resolves docs_dir, site_dir and the theme's custom_dir against mkdocs.yml, so the build
+works from any directory. The navigation is the generated one. MkDocs' site_url stays unset (it
+would write absolute links into every page); the 404 page gets the root path of the public
+address (``address.public_site_url``) and ``sitemap.py`` writes the sitemap with it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run(docs: Path, site: Path, nav: list, strict: bool = True) -> None:
+def run(docs: Path, site: Path, nav: list, strict: bool = True, site_address=None) -> None:
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
@@ -39,9 +40,7 @@ def run(docs: Path, site: Path, nav: list, strict: bool = True) -> None:
             nav=nav,
             strict=strict,
         )
-        for name, plugin in cfg.plugins.items():
-            if name.endswith("search") and "jieba_dict_user" in plugin.config:
-                plugin.config.jieba_dict_user = str(paths.USER_DICT)
+        cfg.extra["site_root_path"] = site_address.root_path if site_address else "/"
         mkdocs_build.build(cfg)
     except exceptions.MkDocsException as exc:
         detail = "\n".join(dict.fromkeys(collector.messages)) or str(exc)

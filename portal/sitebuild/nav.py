@@ -6,6 +6,10 @@ end rather than failing the build, so writers can add pages without touching cod
 
 from __future__ import annotations
 
+# Hand-written pages kept out of the navigation (mkdocs.yml lists them in not_in_nav too): the
+# not-found page and the search page, reached from the header's search box.
+OUTSIDE_NAV = ("404.md", "sousuo/index.md")
+
 
 def build(
     content_pages: list[str], policy_pages: list[str], campaign_pages: list[str], timetable: dict
@@ -27,7 +31,7 @@ def build(
         {"联系我们": "lianxi/index.md"},
     ]
     listed = set(_pages(nav))
-    nav.extend(page for page in content_pages if page not in listed)
+    nav.extend(page for page in content_pages if page not in listed and page not in OUTSIDE_NAV)
     return nav
 
 
