@@ -16,6 +16,7 @@ from portal.spreadsheet import write_sections
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = """
+@page { size: A4 landscape; }
 p.meta { color: #333; font-size: 9.5pt; }
 table { font-size: 8.5pt; margin-bottom: 6pt; }
 td.n { text-align: right; }
