@@ -247,3 +247,22 @@ def test_trade_link_opens_the_filtered_demand_list(db_path, world):
     assert any("想学“育婴员”（1人）" in s.value for s in at.subheader)
     at = page(LANXI, LEDGER, **params)  # another county's township: nobody shown
     assert any("（0人）" in s.value for s in at.subheader)
+
+
+def test_progress_page_shows_only_the_city_structure(db, world, tmp_path):
+    import datetime as dt
+
+    from portal.sitebuild import progress, render
+    from portal.sitebuild.context import site_context
+
+    env = render.environment()
+    progress.write(tmp_path, env, site_context(dt.date(2019, 6, 1), False), db)
+    page_text = (tmp_path / "jinzhan" / "index.md").read_text(encoding="utf-8")
+    assert "共 **9** 人" in page_text and "2019年3月31日" in page_text
+    # city ages: p2 | p1 p3 p10 | p8 | p6 | p7 | p5 | p4
+    for label, n in (("未满16岁", 1), ("16–25岁", 3), ("60岁以上", 1)):
+        assert f'<th scope="row">{label}</th><td>{n}</td>' in page_text
+    assert '<th scope="row">未就业</th><td>2</td>' in page_text  # p1 p10
+    assert "HYPERLINK" not in page_text  # the wording itself stays inside the portal
+    for key in ("p1", "p3", "p10"):
+        assert world[f"{key}_id"] not in page_text and f"人{key}" not in page_text
