@@ -266,3 +266,32 @@ def test_progress_page_shows_only_the_city_structure(db, world, tmp_path):
     assert "HYPERLINK" not in page_text  # the wording itself stays inside the portal
     for key in ("p1", "p3", "p10"):
         assert world[f"{key}_id"] not in page_text and f"人{key}" not in page_text
+
+
+def test_cached_figures_follow_every_write(db, world):
+    """City and county figures are cached per county; updates, deletes and inserts (by any
+    connection) show at once."""
+    city = census.census(db, CITY)
+    assert census.census(db, CITY) == city  # the cached answer is the same answer
+    db.execute("UPDATE workers SET work_status = '务农' WHERE id = ?", [world["p1"]])
+    db.conn.commit()
+    assert statuses(census.census(db, SYSTEM, "231221"))["务农"] == 2
+    assert census.census(db, CITY)["total"]["unemployed"] == 1  # p10 only
+    db.execute("DELETE FROM school_students")
+    db.execute("DELETE FROM workers WHERE id = ?", [world["p10"]])
+    db.conn.commit()
+    assert census.census(db, CITY)["total"]["workers"] == 8
+    other = database.connect(db.execute("PRAGMA database_list").fetchone()[2])
+    with database.transaction(other):
+        other.execute(
+            "INSERT INTO workers (id_number, name, gender, birth_date, county_code, "
+            "township_code, village_code, work_status, created_at, created_by, updated_at, "
+            "updated_by) VALUES (?, '新人', '女', '2000-01-01', ?, ?, ?, '未就业', 't', 't', 't', 't')",
+            [world["p10_id"], *world["p10_place"]],
+        )
+    other.conn.close()
+    assert census.census(db, CITY)["total"]["workers"] == 9
+    cached = census.census(db, CITY)
+    census.forget()
+    assert census.census(db, CITY) == cached
+    assert cached["total"]["unemployed"] == 1  # the newcomer; p1 now farms
