@@ -295,3 +295,26 @@ def test_cached_figures_follow_every_write(db, world):
     census.forget()
     assert census.census(db, CITY) == cached
     assert cached["total"]["unemployed"] == 1  # the newcomer; p1 now farms
+
+
+def test_village_trade_link_keeps_the_village(db_path, world):
+    _, town, village = world["p6_place"]  # 村甲二: p6 (育婴员, trained) and p7
+    link = tables.demand_link(town, "食用菌种植", village)
+    params = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    assert params == {"township": town, "trade": "食用菌种植", "village": village}
+    at = page(WANGKUI, LEDGER, **params)
+    assert list(at.dataframe[0].value["姓名"]) == ["人p7"]
+    assert tables.demand_link(town, "未填") is None
+
+
+def test_demo_has_one_technical_school_and_its_page_shows_its_county(demo_db, demo_db_path):
+    kinds = dict(demo_db.execute("SELECT name, kind FROM institutions").fetchall())
+    assert [n for n, k in kinds.items() if k == "technical_school"] == [
+        "海伦市技工学校培训部（示例）"
+    ]
+    school = demo_db.execute(
+        "SELECT id FROM institutions WHERE kind = 'technical_school'"
+    ).fetchone()[0]
+    at = page(Actor("hl", "institution", institution_id=school))
+    listed = at.dataframe[0].value
+    assert len(listed) > 0 and set(listed["县（市、区）"]) == {"海伦市"}

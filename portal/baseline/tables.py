@@ -133,11 +133,15 @@ def wordings(r: dict) -> Table:
     )
 
 
-def demand_link(township_code: str, trade: str) -> str | None:
-    """Address of the 台账 page's 培训需求清单 for one township and trade (no personal data)."""
+def demand_link(township_code: str, trade: str, village_code: str | None = None) -> str | None:
+    """Address of the 台账 page's 培训需求清单 for one township (or village) and trade; it
+    carries area codes and a trade, never personal data."""
     if trade == "未填":
         return None
-    return "ledger?" + urlencode({"township": township_code, "trade": trade})
+    query = {"township": township_code, "trade": trade}
+    if village_code:
+        query["village"] = village_code
+    return "ledger?" + urlencode(query)
 
 
 def notes(r: dict) -> list[str]:

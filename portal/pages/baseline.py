@@ -137,7 +137,9 @@ if r["trades"]:
                 "培训需求（工种）": x["trade"],
                 "想学人数": x["wanted"],
                 "尚未培训": x["untrained"],
-                "培训需求清单": tables.demand_link(x["township_code"], x["trade"]),
+                "培训需求清单": tables.demand_link(
+                    x["township_code"], x["trade"], village["code"] if village else None
+                ),
             }
             for x in r["trades"]
         ],

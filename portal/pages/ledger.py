@@ -55,11 +55,14 @@ def place_choice(county_code: str | None, key: str) -> tuple[str | None, str | N
 linked_township = st.query_params.get("township")
 if linked_township:  # opened from 摸清底数: one township's demand for one trade
     linked_trade = st.query_params.get("trade") or None
+    linked_village = st.query_params.get("village") or None
     linked = run_action(
-        lambda: lists.demand_list(db, actor, township=linked_township, trade=linked_trade)
+        lambda: lists.demand_list(
+            db, actor, township=linked_township, village=linked_village, trade=linked_trade
+        )
     )
     if linked is not None:
-        where = areas.full_name(db, linked_township) or "所选乡镇"
+        where = areas.full_name(db, linked_village or linked_township) or "所选乡镇"
         st.subheader(
             md(
                 f"培训需求清单：{where}"
