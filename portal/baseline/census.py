@@ -44,8 +44,8 @@ SELECT w.{child} AS child, w.work_status, w.education, COUNT(*) AS n,
        SUM(w.wants_training = 'yes') AS train_yes, SUM(w.wants_training = 'no') AS train_no,
        SUM(w.wants_job = 'yes') AS job_yes, SUM(w.wants_job = 'no') AS job_no,
        SUM(w.liang_hou_sheng) AS lhs
-FROM workers w
-WHERE {registered} {where}
+FROM workers w {hint}
+WHERE w.registered = 1 {where}
 GROUP BY w.{child}, w.work_status, w.education
 """
 REACHED = ", ".join(f"SUM(w.birth_date <= ?) AS r{i}" for i in range(len(groups.THRESHOLD_AGES)))
@@ -53,8 +53,8 @@ REACHED = ", ".join(f"SUM(w.birth_date <= ?) AS r{i}" for i in range(len(groups.
 # Untrained as in the 培训需求清单: no completed enrolment (``trained`` is kept by triggers).
 TRADES_SQL = """
 SELECT w.township_code, w.wanted_trade, COUNT(*) AS wanted, SUM(w.trained = 0) AS untrained
-FROM workers w
-WHERE {registered} AND w.wants_training = 'yes' {where}
+FROM workers w {hint}
+WHERE w.registered = 1 AND w.wants_training = 'yes' {where}
 GROUP BY w.township_code, w.wanted_trade
 """
 
@@ -168,17 +168,15 @@ def _stamp(db):
 def _count(db, county: str | None, day: dt.date) -> dict[str, tuple[list, list]]:
     """The two GROUP BY passes for one county (its index) or the city (a plain scan, which
     beats walking an index and fetching every row), split by county."""
-    if county is None:
-        registered, where, params = "+w.registered = 1", "", []
+    if county is None:  # not the township index: it would fetch every row out of order
+        hint, where, params = "NOT INDEXED", "", []
     else:
-        registered, where, params = "w.registered = 1", " AND w.county_code = ?", [county]
-    sql = MAIN_SQL.format(
-        child="township_code", reached=REACHED, registered=registered, where=where
-    )
+        hint, where, params = "", " AND w.county_code = ?", [county]
+    sql = MAIN_SQL.format(child="township_code", reached=REACHED, hint=hint, where=where)
     out: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
     for row in db.execute(sql, [*groups.thresholds(day), *params]):
         out[row[0][:6]][0].append(tuple(row))
-    sql = TRADES_SQL.format(registered=registered, where=where)
+    sql = TRADES_SQL.format(hint=hint, where=where)
     for row in db.execute(sql, params):
         out[row[0][:6]][1].append(tuple(row))
     return dict(out)
@@ -225,11 +223,9 @@ def census(
         )
         per_town = {t: v for _p, towns in parts.values() for t, v in towns.items()}
     else:
-        sql = MAIN_SQL.format(
-            child=COLUMN[child_level], reached=REACHED, registered="w.registered = 1", where=where
-        )
+        sql = MAIN_SQL.format(child=COLUMN[child_level], reached=REACHED, hint="", where=where)
         part = _fold(db.execute(sql, [*groups.thresholds(day), *params]).fetchall())
-        trade_sql = TRADES_SQL.format(registered="w.registered = 1", where=where)
+        trade_sql = TRADES_SQL.format(hint="", where=where)
         per_town = _trade_counts(db.execute(trade_sql, params).fetchall())
     school = next(
         iter(db.query(SCHOOL_SQL.format(where=where), [day.isoformat(), day.isoformat(), *params]))
