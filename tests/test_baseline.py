@@ -318,3 +318,14 @@ def test_demo_has_one_technical_school_and_its_page_shows_its_county(demo_db, de
     at = page(Actor("hl", "institution", institution_id=school))
     listed = at.dataframe[0].value
     assert len(listed) > 0 and set(listed["县（市、区）"]) == {"海伦市"}
+
+
+def test_figures_counted_inside_a_rolled_back_write_are_not_kept(db, world):
+    census.forget()
+    db.conn.execute("BEGIN")
+    db.execute("UPDATE workers SET work_status = '务农' WHERE id = ?", [world["p1"]])
+    assert census.census(db, SYSTEM, "231221")["total"]["unemployed"] == 0
+    db.conn.rollback()
+    db.execute("UPDATE workers SET notes = 'x' WHERE id = ?", [world["p2"]])  # same version
+    db.conn.commit()
+    assert census.census(db, SYSTEM, "231221")["total"]["unemployed"] == 1

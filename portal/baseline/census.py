@@ -142,9 +142,10 @@ def _by_county(db, counties: list[str], day: dt.date) -> dict[str, tuple[dict, d
             c: (_fold(counted.get(c, ([], []))[0]), _trade_counts(counted.get(c, ([], []))[1]))
             for c in set(missing) | set(counted)
         }
-        with _lock:
-            for county, rows in fresh.items():
-                _cache[(where_db, county, day.isoformat())] = (stamp(county), *rows)
+        if own:  # inside a caller's transaction the rows may yet be rolled back: not kept
+            with _lock:
+                for county, rows in fresh.items():
+                    _cache[(where_db, county, day.isoformat())] = (stamp(county), *rows)
         for county in missing:
             found[county] = fresh[county]
     finally:
