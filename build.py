@@ -271,6 +271,7 @@ def serve(db_path, site_port, portal_port, host):
 
 
 # Commands of the other parts, each defined in its own module.
+from portal.baseline.cli import baseline_command  # noqa: E402
 from portal.cli_packs import packs_command  # noqa: E402
 from portal.cli_reports import report  # noqa: E402
 from portal.cli_site import site  # noqa: E402
@@ -280,6 +281,7 @@ cli.add_command(report)
 cli.add_command(site)
 cli.add_command(import_ledger_command)
 cli.add_command(packs_command)
+cli.add_command(baseline_command)
 
 
 if __name__ == "__main__":

@@ -221,6 +221,8 @@ def _institutions(db, rng, stamp) -> list[int]:
                 ],
             ).lastrowid
         )
+    # The one technical school of the demo (技能脱贫百校行动): it may see its county's 两后生.
+    db.execute("UPDATE institutions SET kind = 'technical_school' WHERE name LIKE '%技工学校%'")
     return ids
 
 

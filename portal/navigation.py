@@ -31,6 +31,7 @@ PAGES = [
     PageSpec("attendance.py", "考勤与签字", ":material/fact_check:", ALL),
     PageSpec("ledger.py", "台账", ":material/menu_book:", STAFF),
     PageSpec("coverage.py", "覆盖进度", ":material/monitoring:", STAFF),
+    PageSpec("baseline.py", "摸清底数", ":material/groups:", ALL),  # institutions: schools only
     PageSpec("subsidies.py", "补贴", ":material/payments:", STAFF),
     PageSpec("packs.py", "政策包打印", ":material/print:", STAFF),
     PageSpec("reports.py", "月报", ":material/summarize:", STAFF),

@@ -78,3 +78,43 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], **kwargs) -> by
     buf = io.BytesIO()
     write_xlsx(buf, headers, rows, **kwargs)
     return buf.getvalue()
+
+
+def write_sections(
+    target: str | Path | io.BytesIO,
+    sheets: Sequence[tuple[str, Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]]],
+    *,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> None:
+    """Several titled tables per sheet, one after another (a report's sections).
+
+    ``sheets`` is ``[(sheet name, [(section title, headers, rows), ...]), ...]``; the
+    title and notes go on the first sheet. Every text cell passes ``safe_text``.
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    for index, (name, sections) in enumerate(sheets):
+        ws = wb.create_sheet(name[:31])
+        ws.column_dimensions["A"].width = 28
+        if index == 0 and title:
+            ws.append([safe_text(title)])
+            ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=14)
+        for section, headers, rows in sections:
+            ws.append([safe_text(section)])
+            ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=12)
+            ws.append([safe_text(h) for h in headers])
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
+                cell.fill = PatternFill("solid", fgColor="DDDDDD")
+            for row in rows:
+                ws.append([safe_text(v) for v in row])
+                for cell in ws[ws.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
+                        cell.number_format = "@"
+            ws.append([])
+        if index == 0:
+            for note in notes:
+                ws.append([safe_text(note)])
+    wb.save(target)

@@ -12,6 +12,7 @@ from portal.ledger import lists, records, targets
 from portal.ledger.importer import REPORT_HEADERS, import_ledger
 from portal.ledger.report import report_xlsx, template_xlsx
 from portal.ui import connection, require_staff, run_action
+from portal.views import md
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YES_NO_LABELS = {"yes": "是", "no": "否", "unknown": "未知"}
@@ -50,6 +51,34 @@ def place_choice(county_code: str | None, key: str) -> tuple[str | None, str | N
     )
     return town["code"], village["code"] if village else None
 
+
+linked_township = st.query_params.get("township")
+if linked_township:  # opened from 摸清底数: one township's demand for one trade
+    linked_trade = st.query_params.get("trade") or None
+    linked_village = st.query_params.get("village") or None
+    linked = run_action(
+        lambda: lists.demand_list(
+            db, actor, township=linked_township, village=linked_village, trade=linked_trade
+        )
+    )
+    if linked is not None:
+        where = areas.full_name(db, linked_village or linked_township) or "所选乡镇"
+        st.subheader(
+            md(
+                f"培训需求清单：{where}"
+                + (f"，想学“{linked_trade}”" if linked_trade else "")
+                + f"（{len(linked.rows)}人）"
+            )
+        )
+        st.dataframe(linked.records()[:2000], hide_index=True, width="stretch")
+        st.download_button(
+            "下载这份培训需求清单（.xlsx）",
+            linked.xlsx,
+            file_name="培训需求清单.xlsx",
+            mime=XLSX,
+            key="linked_download",
+        )
+        st.caption("下面的“三个清单”标签页可以按其他县、乡镇、村和工种筛选。")
 
 tab_ledger, tab_import, tab_lists, tab_targets = st.tabs(
     ["台账", "导入台账", "三个清单", "年度任务"]

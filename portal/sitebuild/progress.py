@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from portal import coverage
-from portal.sitebuild import render
+from portal.sitebuild import render, structure
 
 
 def _pct(share: float | None) -> str:
@@ -39,7 +39,9 @@ def rows_and_total(db) -> tuple[list[dict], dict]:
 
 def write(docs: Path, env, context: dict, db) -> str:
     rows, total = rows_and_total(db)
-    body = render.render(env, "progress.md", rows=rows, total=total, **context)
+    body = render.render(
+        env, "progress.md", rows=rows, total=total, structure=structure.figures(db), **context
+    )
     meta = {
         "title": "工作进展",
         "description": "各县（市、区）贫困劳动力技能培训覆盖率和办班数量，只有汇总数字。",

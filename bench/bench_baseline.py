@@ -1,0 +1,149 @@
+"""摸清底数 at city scale: the city view, the drill-down to a county, a township and a village.
+
+The city data set leaves 就业状态, 就业意愿 and 两后生 empty, so the benchmark works on its own
+copy of it (``baseline-<scale>.db``) with those filled deterministically (five wordings, the
+three answers, 两后生 among the young), so every group of the pass is exercised. Each
+figure is the median of several runs of ``census.census`` (the main GROUP BY pass, the
+trades pass, the technical-school count and the unregistered count, and the Python folding);
+targets: the city view < 300 ms, every drill-down < 100 ms. City and county figures are
+cached per county (see ``portal.baseline.census``), so they are timed three ways: counted
+from nothing (cache dropped before each run: a cold start, or right after an import),
+after an edit in one county (that county counted again), and unchanged (stamps checked
+only). The 两后生 list of a county is timed alongside (no target).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import citydata  # noqa: E402
+from portal import db as database  # noqa: E402
+from portal.baseline import census, pupils  # noqa: E402
+from portal.scope import Actor  # noqa: E402
+
+REPEAT = 7
+CITY_TARGET_MS = 300
+DRILL_TARGET_MS = 100
+CITY = Actor("bench_city", "city")
+
+FILL = """
+UPDATE workers SET
+    work_status = CASE id % 6 WHEN 0 THEN '务农' WHEN 1 THEN '在家务农' WHEN 2 THEN '未就业'
+                  WHEN 3 THEN '季节性务工' WHEN 4 THEN '外出务工' ELSE NULL END,
+    wants_job = CASE id % 3 WHEN 0 THEN 'yes' WHEN 1 THEN 'no' ELSE 'unknown' END,
+    liang_hou_sheng = (birth_date > '1997-01-01' AND id % 2 = 0)
+"""
+
+
+def prepare(scale: float, workdir: Path) -> Path:
+    """A copy of the city data set with the baseline's columns filled (rebuilt when the
+    city data set is newer)."""
+    source = citydata.build(Path(workdir) / f"city-{scale:g}.db", scale)
+    target = Path(workdir) / f"baseline-{scale:g}.db"
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    db = database.connect(target)  # migrations of this branch (080) apply to the copy
+    with database.transaction(db):
+        db.execute(FILL)
+    db.execute("ANALYZE")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return target
+
+
+def _ms(fn) -> float:
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def run(scale: float, workdir: Path) -> list[dict]:
+    path = prepare(scale, workdir)
+    db = database.connect(path)
+    try:
+        county = db.execute(
+            "SELECT county_code FROM workers GROUP BY county_code ORDER BY COUNT(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        township = db.execute(
+            "SELECT township_code FROM workers WHERE county_code = ? GROUP BY township_code "
+            "ORDER BY COUNT(*) DESC LIMIT 1",
+            [county],
+        ).fetchone()[0]
+        village = db.execute(
+            "SELECT village_code FROM workers WHERE county_code = ? AND township_code = ? "
+            "GROUP BY village_code ORDER BY COUNT(*) DESC LIMIT 1",
+            [county, township],
+        ).fetchone()[0]
+        workers = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
+
+        def cold(code=None):
+            census.forget()
+            return census.census(db, CITY, code)
+
+        def after_edit(code=None):
+            with database.transaction(db):  # one worker of the county edited and put back
+                db.execute("UPDATE workers SET notes = notes WHERE id = ?", [edited])
+            return census.census(db, CITY, code)
+
+        edited = db.execute(
+            "SELECT id FROM workers WHERE county_code = ? LIMIT 1", [county]
+        ).fetchone()[0]
+        census.census(db, CITY)
+        figures = [
+            (f"city view, counted ({workers:,} workers)", _ms(cold), CITY_TARGET_MS),
+            ("city view, after an edit in one county", _ms(after_edit), CITY_TARGET_MS),
+            ("city view, unchanged", _ms(lambda: census.census(db, CITY)), CITY_TARGET_MS),
+            ("drill-down: county, counted", _ms(lambda: cold(county)), DRILL_TARGET_MS),
+            ("drill-down: county, after an edit", _ms(lambda: after_edit(county)),
+             DRILL_TARGET_MS),
+            ("drill-down: county, unchanged", _ms(lambda: census.census(db, CITY, county)),
+             DRILL_TARGET_MS),
+            ("drill-down: township", _ms(lambda: census.census(db, CITY, township)),
+             DRILL_TARGET_MS),
+            ("drill-down: village", _ms(lambda: census.census(db, CITY, village)),
+             DRILL_TARGET_MS),
+            ("两后生 list of a county", _ms(lambda: pupils.pupil_list(db, CITY, county)), None),
+        ]  # fmt: skip
+    finally:
+        db.conn.close()
+    return [
+        {
+            "figure": label,
+            "value": round(ms, 1),
+            "unit": "ms",
+            "target": f"< {target} ms" if target else "",
+            "ok": (ms < target) if target else None,
+        }
+        for label, ms, target in figures
+    ]
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Baseline (摸清底数) figures at city scale.")
+    parser.add_argument("--scale", type=float, default=0.05)
+    args = parser.parse_args()
+    from bench.run import print_table
+
+    work = ROOT / "bench" / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    print_table([{"area": "baseline", **r} for r in run(args.scale, work)])

@@ -1,0 +1,1 @@
+"""摸清底数: the baseline of the registered poor labour force (the plan's first measure)."""
