@@ -3,15 +3,15 @@
 Times what the pages ask of the database for an institution, county staff and city staff:
 worker search by ID number and by the start of a name, the session list with filters and its
 calendar, the roster and the attendance sheet, and one enrolment (rolled back, so the city
-database stays as built). Each figure is the median of several runs; target < 100 ms. Then each
-page runs in Streamlit's AppTest against the same database; target < 1 s per run (the first,
-cold run of each page is left out: it only imports modules).
+database stays as built). Each figure is the median and the best of three runs, each beside the
+machine reference taken just before it (bench/measure.py); target < 100 ms. Then each page runs
+in Streamlit's AppTest against the same database; target < 1 s per run (the first, cold run of
+each page is left out: it only imports modules).
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -20,24 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import citydata
+from bench import citydata, measure
 from portal import attendance, enrolment, sessions, workers
 from portal import db as database
 from portal.db import one
 from portal.scope import Actor
 
-REPEAT = 7
 QUERY_TARGET_MS = 100
 PAGE_TARGET_S = 1.0
-
-
-def _ms(fn, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def _actors(db) -> dict[str, Actor]:
@@ -54,7 +44,7 @@ def _actors(db) -> dict[str, Actor]:
     }
 
 
-def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float]]:
+def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, measure.Timing]]:
     inst, county, city = actors["institution"], actors["county"], actors["city"]
     big = one(
         db,
@@ -130,11 +120,11 @@ def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float]]:
             if not result:  # an empty answer would time nothing worth knowing
                 raise RuntimeError(f"{label}: no rows at this scale")
             label = f"{label} [{len(result)} rows]"
-        out.append((label, _ms(fn)))
+        out.append((label, measure.timed(fn)))
     return out
 
 
-def page_figures(db_path: Path, actors: dict[str, Actor]) -> list[tuple[str, float]]:
+def page_figures(db_path: Path, actors: dict[str, Actor]) -> list[tuple[str, measure.Timing]]:
     import logging
 
     import streamlit.logger as streamlit_logger
@@ -158,12 +148,7 @@ def page_figures(db_path: Path, actors: dict[str, Actor]) -> list[tuple[str, flo
         at.run()  # cold: imports
         if at.exception:
             raise RuntimeError(f"{name}: {at.exception[0].value}")
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            at.run()
-            times.append(time.perf_counter() - started)
-        out.append((f"page {name}.py ({role}) in AppTest", statistics.median(times)))
+        out.append((f"page {name}.py ({role}) in AppTest", measure.timed(at.run)))
     return out
 
 
@@ -173,26 +158,26 @@ def run(scale: float, workdir: Path) -> list[dict]:
     try:
         actors = _actors(db)
         rows = [
-            {
-                "figure": label,
-                "value": round(ms, 1),
-                "unit": "ms",
-                "target": f"< {QUERY_TARGET_MS} ms",
-                "ok": ms < QUERY_TARGET_MS,
-            }
-            for label, ms in query_figures(db, actors)
+            measure.row(
+                label,
+                timing,
+                "ms",
+                target=f"< {QUERY_TARGET_MS} ms",
+                passes=lambda ms: ms < QUERY_TARGET_MS,
+            )
+            for label, timing in query_figures(db, actors)
         ]
     finally:
         db.conn.close()
     rows += [
-        {
-            "figure": label,
-            "value": round(s, 2),
-            "unit": "s",
-            "target": f"< {PAGE_TARGET_S:g} s",
-            "ok": s < PAGE_TARGET_S,
-        }
-        for label, s in page_figures(path, actors)
+        measure.row(
+            label,
+            timing,
+            "s",
+            target=f"< {PAGE_TARGET_S:g} s",
+            passes=lambda s: s < PAGE_TARGET_S,
+        )
+        for label, timing in page_figures(path, actors)
     ]
     return rows
 
