@@ -5,7 +5,11 @@ is the import's own. A baseline (the same CSV into an unindexed table, one execu
 transaction) shows what the machine does with no checks at all, so figures from a loaded
 machine can be read against it. A second reference times the importer's database writes
 alone (rows checked beforehand, untimed): no import of that file can be faster than it on
-this machine with this schema. Coverage is timed on bench/citydata.py's city.
+this machine with this schema. Every kind runs three times, round by round, and each import's
+rate is printed beside its round's baseline and as a share of it (load moves both alike). Then
+the command line: module loading, ``--help`` and a 20,000-row import from start to exit, beside a
+bare interpreter start. Coverage is timed on bench/citydata.py's city, beside the machine
+reference (bench/measure.py).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import measure  # noqa: E402
+from bench.measure import REPEAT, Timing  # noqa: E402
 from portal import catalogue, idnumber  # noqa: E402
 
 FULL_ROWS = 200_000
@@ -274,15 +280,6 @@ def _run_child(kind: str, file: Path, db_file: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _time_ms(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def coverage_figures(scale: float, workdir: Path) -> list[dict]:
     sys.path.insert(0, str(ROOT / "bench"))
     from bench import citydata
@@ -346,43 +343,38 @@ def coverage_figures(scale: float, workdir: Path) -> list[dict]:
                 [enrolment],
             )
 
-    def after(setup, fn) -> float:
-        times = []
-        for _ in range(5):
-            setup()
-            started = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - started) * 1000)
-        return statistics.median(times)
-
     for label, fn in timings.items():
-        for when, ms in (
-            ("一个县的数据刚有变化时", after(change_one_county, fn)),
-            ("再次查看", _time_ms(fn)),
+        for when, timing in (
+            ("一个县的数据刚有变化时", measure.timed(fn, setup=change_one_county)),
+            ("再次查看", measure.timed(fn)),
         ):
             rows.append(
-                {
-                    "figure": f"{label}（{when}）",
-                    "value": round(ms, 1),
-                    "unit": "ms",
-                    "target": "< 200 ms",
-                    "ok": ms < 200,
-                }
+                measure.row(
+                    f"{label}（{when}）",
+                    timing,
+                    "ms",
+                    target="< 200 ms",
+                    passes=lambda ms: ms < 200,
+                )
             )
     # What the portal's start-up thread counts before anyone asks (targets.count_in_background).
-    ms = after(achieved.forget, timings["覆盖进度：全市（各县）"])
     rows.append(
-        {
-            "figure": "覆盖进度：全市，全部县从头统计（门户启动时在后台完成）",
-            "value": round(ms, 1),
-            "unit": "ms",
-            "target": "",
-            "ok": None,
-        }
+        measure.row(
+            "覆盖进度：全市，全部县从头统计（门户启动时在后台完成）",
+            measure.timed(timings["覆盖进度：全市（各县）"], setup=achieved.forget),
+            "ms",
+        )
     )
     workers = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
     rows.append(
-        {"figure": "城市数据：劳动力", "value": workers, "unit": "人", "target": "", "ok": None}
+        {
+            "figure": "城市数据：劳动力",
+            "value": workers,
+            "unit": "人",
+            "reference": "",
+            "target": "",
+            "ok": None,
+        }
     )
     db.conn.close()
     del SYSTEM
@@ -402,72 +394,221 @@ def machine_reference(n: int) -> float:
     return n / (time.perf_counter() - started)
 
 
-def run(scale: float, workdir: Path) -> list[dict]:
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    n = max(1000, round(FULL_ROWS * scale))
+IMPORT_RUNS = [
+    ("baseline", "csv", "基线：CSV 直接写入（一个事务、无索引、无检查）", None),
+    ("writes", "csv", "参考：导入中写数据库的部分（已检查好的行，含全部索引和提交）", None),
+    ("import", "csv", "导入 CSV", 50_000),
+    ("import", "xlsx", "导入 xlsx（共享字符串，Excel/WPS 保存的样子）", 15_000),
+    ("import", "inline", "导入 xlsx（内联字符串，openpyxl 写的样子）", None),
+    ("reimport", "csv", "再次导入 CSV（全部无变化）", None),
+]
+
+
+def import_figures(n: int, files: dict[str, Path], db_file: Path) -> list[dict]:
+    """Each import kind three times, round by round, beside the baseline of the same round.
+
+    Why rounds: the baseline (a plain insert of the same file) is taken minutes apart from an
+    import otherwise, and the load may have changed in between; within a round they run back
+    to back, and each import's rate is also given as a share of its round's baseline.
+    """
     full = n >= FULL_ROWS
-    csv_path, xlsx_path, inline_path = write_files(n, workdir)
-    db_file = workdir / "ledger-bench.db"
-    rows: list[dict] = [
-        {"figure": "台账行数", "value": n, "unit": "行", "target": "", "ok": None},
-        {
-            "figure": "参考：本机内存表直接插入（无索引、无检查）",
-            "value": round(machine_reference(n)),
-            "unit": "行/秒",
-            "target": "",
-            "ok": None,
-        },
-    ]
-    runs = [
-        ("baseline", csv_path, "基线：CSV 直接写入（一个事务、无索引、无检查）", None),
-        ("writes", csv_path, "参考：导入中写数据库的部分（已检查好的行，含全部索引和提交）", None),
-        ("import", csv_path, "导入 CSV", 50_000),
-        ("import", xlsx_path, "导入 xlsx（共享字符串，Excel/WPS 保存的样子）", 15_000),
-        ("import", inline_path, "导入 xlsx（内联字符串，openpyxl 写的样子）", None),
-        ("reimport", csv_path, "再次导入 CSV（全部无变化）", None),
-    ]
     # The database's share on its own tells something at full size only; quick runs skip it.
-    for kind, file, label, target in runs if full else [r for r in runs if r[0] != "writes"]:
-        got = _run_child(kind, file, db_file)
-        rate = n / got["seconds"]
+    runs = IMPORT_RUNS if full else [r for r in IMPORT_RUNS if r[0] != "writes"]
+    got: dict[int, list[dict]] = {i: [] for i in range(len(runs))}
+    for _ in range(REPEAT):
+        for i, (kind, file, _label, _target) in enumerate(runs):
+            result = _run_child(kind, files[file], db_file)
+            if kind != "baseline":
+                expected = 0 if kind == "reimport" else n
+                key = "updated" if kind == "reimport" else "new"
+                assert result[key] == expected and result["rejected"] == 0, result
+            got[i].append(result)
+    base = [r["seconds"] for r in got[0]]
+    base_text = f"基线 {n / min(base):,.0f}/{n / statistics.median(base):,.0f} 行/秒（同一轮）"
+    rows = []
+    for i, (kind, _file, label, target) in enumerate(runs):
+        seconds = [r["seconds"] for r in got[i]]
+        timing = Timing(seconds, [])
         rows.append(
-            {
-                "figure": f"{label}：速度",
-                "value": round(rate),
-                "unit": "行/秒",
+            measure.row(
+                f"{label}：速度",
+                timing,
+                "行/秒",
+                per_second=n,
                 # A rate is judged on the full 200,000 rows only: at 1/20 the fixed costs
                 # (starting the checking process, building indexes) dominate.
-                "target": (f">= {target:,} 行/秒" if full else f"（全量时 >= {target:,}）")
+                target=(f">= {target:,} 行/秒" if full else f"（全量时 >= {target:,}）")
                 if target
                 else "",
-                "ok": rate >= target if target and full else None,
-            }
+                passes=(lambda rate, t=target: rate >= t) if target and full else None,
+                reference="（本身即参考）" if kind == "baseline" else base_text,
+            )
         )
+        if kind != "baseline":
+            shares = [b / s for b, s in zip(base, seconds, strict=True)]
+            rows.append(
+                {
+                    "figure": f"{label}：速度是同一轮基线的",
+                    "value": round(statistics.median(shares), 2),
+                    "best": round(max(shares), 2),
+                    "unit": "倍",
+                    "reference": "不受机器忙闲影响的比值",
+                    "target": "",
+                    "ok": None,
+                }
+            )
+        cpu = [r["cpu"] for r in got[i]]
         rows.append(
             {
                 "figure": f"{label}：按CPU时间计的速度（机器繁忙时参考）",
-                "value": round(n / got["cpu"]),
+                "value": round(n / statistics.median(cpu)),
+                "best": round(n / min(cpu)),
                 "unit": "行/CPU秒",
+                "reference": base_text,
                 "target": "",
                 "ok": None,
             }
         )
+        peak = max(r["peak_mb"] for r in got[i])
         rows.append(
             {
-                "figure": f"{label}：峰值内存（导入进程与检查进程合计）",
-                "value": round(got["peak_mb"]),
+                "figure": f"{label}：峰值内存（导入进程与检查进程合计，三次中最大）",
+                "value": round(peak),
                 "unit": "MB",
+                "reference": "",
                 "target": "< 1024 MB",
-                "ok": got["peak_mb"] < 1024,
+                "ok": peak < 1024,
             }
         )
-        if kind != "baseline":
-            expected = 0 if kind == "reimport" else n
-            key = "updated" if kind == "reimport" else "new"
-            assert got[key] == expected and got["rejected"] == 0, got
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_file) + suffix).unlink(missing_ok=True)
+    return rows
+
+
+CLI_ROWS = 20_000
+
+
+def cli_figures(workdir: Path) -> list[dict]:
+    """What a ``build.py`` call costs before it does anything, and a 20,000-row import end to end.
+
+    Beside a bare ``python -c pass`` of the same moment (the interpreter's own start), and
+    the machine reference. The module loading is ``python -X importtime``'s own sum.
+    """
+    python = [sys.executable]
+    build = [*python, str(ROOT / "build.py")]
+    csv_path = write_files(CLI_ROWS, workdir)[0]
+    empty = workdir / "cli-empty.db"
+    target = workdir / "cli-import.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(empty) + suffix).unlink(missing_ok=True)
+    subprocess.run([*build, "init-db", "--db", str(empty)], check=True, capture_output=True)
+
+    cpu: list[float] = []
+
+    def wall(cmd: list[str], setup=None) -> float:
+        """Wall seconds of one command; its CPU seconds (and its checking process's) to ``cpu``."""
+        if setup:
+            setup()
+        before = _children_cpu()
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        seconds = time.perf_counter() - started
+        cpu.append(_children_cpu() - before)
+        return seconds
+
+    def fresh_copy():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        shutil.copy(empty, target)
+
+    bare, help_, imports, whole, whole_cpu, refs = [], [], [], [], [], []
+    for _ in range(REPEAT):
+        refs.append(measure.reference_seconds())
+        bare.append(wall([*python, "-c", "pass"]))
+        help_.append(wall([*build, "--help"]))
+        out = subprocess.run(
+            [*python, "-X", "importtime", str(ROOT / "build.py"), "import-ledger", "--help"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stderr
+        imports.append(_import_seconds(out))
+        whole.append(
+            wall(
+                [*build, "import-ledger", str(csv_path), "--db", str(target), "--json"],
+                fresh_copy,
+            )
+        )
+        whole_cpu.append(cpu[-1])
+    bare_text = (
+        f"python -c pass {min(bare) * 1000:.0f}/{statistics.median(bare) * 1000:.0f} ms；"
+        + measure.reference_text(refs)
+    )
+    return [
+        measure.row(
+            "命令行：模块加载（python -X importtime，build.py import-ledger）",
+            Timing(imports, refs),
+            "s",
+            reference=bare_text,
+        ),
+        measure.row("命令行：build.py --help 用时", Timing(help_, refs), "s", reference=bare_text),
+        measure.row(
+            f"命令行：build.py import-ledger 导入 {CLI_ROWS:,} 行 CSV（空库，从启动到退出）",
+            Timing(whole, refs),
+            "s",
+            target="< 1 s",
+            passes=lambda s: s < 1,
+            reference=bare_text,
+        ),
+        measure.row(
+            f"命令行：build.py import-ledger 导入 {CLI_ROWS:,} 行：CPU 时间（两个进程合计，机器繁忙时参考）",
+            Timing(whole_cpu, refs),
+            "s",
+            reference=bare_text,
+        ),
+    ]
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished processes this one waited for (and theirs, in turn)."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _import_seconds(importtime: str) -> float:
+    """The sum of the top-level imports' cumulative times in ``-X importtime`` output."""
+    total = 0
+    for line in importtime.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line.split("|")
+        if cumulative.strip().isdigit() and not name.startswith("  "):  # depth 0: " name"
+            total += int(cumulative)
+    return total / 1e6
+
+
+def run(scale: float, workdir: Path) -> list[dict]:
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    n = max(1000, round(FULL_ROWS * scale))
+    csv_path, xlsx_path, inline_path = write_files(n, workdir)
+    files = {"csv": csv_path, "xlsx": xlsx_path, "inline": inline_path}
+    rows: list[dict] = [
+        {"figure": "台账行数", "value": n, "unit": "行", "reference": "", "target": "", "ok": None},
+        {
+            "figure": "参考：本机内存表直接插入（无索引、无检查）",
+            "value": round(machine_reference(n)),
+            "unit": "行/秒",
+            "reference": "",
+            "target": "",
+            "ok": None,
+        },
+    ]
+    rows += import_figures(n, files, workdir / "ledger-bench.db")
+    rows += cli_figures(workdir)
     rows += coverage_figures(scale, workdir)
     return rows
 

@@ -3,18 +3,17 @@
 Times what the pages ask of the database for an institution, county staff and city staff:
 worker search by ID number and by the start of a name, the session list with filters and its
 calendar, the roster and the attendance sheet, and one enrolment (rolled back, so the city
-database stays as built). Each figure is the median of several runs; target < 100 ms. Bulk work of a
+database stays as built). Each figure is the median and the best of three runs, each beside the
+machine reference taken just before it (bench/measure.py); target < 100 ms. Bulk work of a
 training point: enrolling a pasted list of 200 ID numbers (rolled back; the session fills and the
 rest go on its waiting list), target < 2 s, and one day's sign-in sheet PDF of the biggest
-session, target < 3 s. Then each
-page runs in Streamlit's AppTest against the same database; target < 1 s per run (the first,
-cold run of each page is left out: it only imports modules).
+session, target < 3 s. Then each page runs in Streamlit's AppTest against the same database;
+target < 1 s per run (the first, cold run of each page is left out: it only imports modules).
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,24 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import citydata
+from bench import citydata, measure
 from portal import attendance, enrolment, id_list, sessions, signin_sheet, workers
 from portal import db as database
 from portal.db import one
 from portal.scope import Actor
 
-REPEAT = 7
 QUERY_TARGET_MS = 100
 PAGE_TARGET_S = 1.0
-
-
-def _ms(fn, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def _actors(db) -> dict[str, Actor]:
@@ -57,7 +46,7 @@ def _actors(db) -> dict[str, Actor]:
     }
 
 
-def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float]]:
+def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, measure.Timing]]:
     inst, county, city = actors["institution"], actors["county"], actors["city"]
     big = one(
         db,
@@ -135,7 +124,7 @@ def query_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float]]:
             if not result:  # an empty answer would time nothing worth knowing
                 raise RuntimeError(f"{label}: no rows at this scale")
             label = f"{label} [{len(result)} rows]"
-        out.append((label, _ms(fn)))
+        out.append((label, measure.timed(fn)))
     return out
 
 
@@ -144,7 +133,7 @@ BULK_TARGET_S = 2.0
 SHEET_TARGET_S = 3.0
 
 
-def bulk_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float, float]]:
+def bulk_figures(db, actors: dict[str, Actor]) -> list[tuple[str, measure.Timing, float]]:
     """(label, seconds, target): bulk enrolment of a pasted list, and a sign-in sheet PDF."""
     inst = actors["institution"]
     open_session = one(
@@ -183,18 +172,18 @@ def bulk_figures(db, actors: dict[str, Actor]) -> list[tuple[str, float, float]]
     return [
         (
             f"bulk enrolment of {len(numbers)} pasted ID numbers (rolled back)",
-            _ms(bulk_rolled_back, repeat=3) / 1000,
+            measure.timed(bulk_rolled_back),
             BULK_TARGET_S,
         ),
         (
             f"sign-in sheet PDF, one day, {enrolled} trainees",
-            _ms(lambda: signin_sheet.render(db, inst, big["id"], big["start_date"]), 3) / 1000,
+            measure.timed(lambda: signin_sheet.render(db, inst, big["id"], big["start_date"])),
             SHEET_TARGET_S,
         ),
     ]
 
 
-def page_figures(db_path: Path, actors: dict[str, Actor]) -> list[tuple[str, float]]:
+def page_figures(db_path: Path, actors: dict[str, Actor]) -> list[tuple[str, measure.Timing]]:
     import logging
 
     import streamlit.logger as streamlit_logger
@@ -218,12 +207,7 @@ def page_figures(db_path: Path, actors: dict[str, Actor]) -> list[tuple[str, flo
         at.run()  # cold: imports
         if at.exception:
             raise RuntimeError(f"{name}: {at.exception[0].value}")
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            at.run()
-            times.append(time.perf_counter() - started)
-        out.append((f"page {name}.py ({role}) in AppTest", statistics.median(times)))
+        out.append((f"page {name}.py ({role}) in AppTest", measure.timed(at.run)))
     return out
 
 
@@ -233,36 +217,36 @@ def run(scale: float, workdir: Path) -> list[dict]:
     try:
         actors = _actors(db)
         rows = [
-            {
-                "figure": label,
-                "value": round(ms, 1),
-                "unit": "ms",
-                "target": f"< {QUERY_TARGET_MS} ms",
-                "ok": ms < QUERY_TARGET_MS,
-            }
-            for label, ms in query_figures(db, actors)
+            measure.row(
+                label,
+                timing,
+                "ms",
+                target=f"< {QUERY_TARGET_MS} ms",
+                passes=lambda ms: ms < QUERY_TARGET_MS,
+            )
+            for label, timing in query_figures(db, actors)
         ]
         rows += [
-            {
-                "figure": label,
-                "value": round(sec, 2),
-                "unit": "s",
-                "target": f"< {target:g} s",
-                "ok": sec < target,
-            }
-            for label, sec, target in bulk_figures(db, actors)
+            measure.row(
+                label,
+                timing,
+                "s",
+                target=f"< {target:g} s",
+                passes=lambda sec, target=target: sec < target,
+            )
+            for label, timing, target in bulk_figures(db, actors)
         ]
     finally:
         db.conn.close()
     rows += [
-        {
-            "figure": label,
-            "value": round(s, 2),
-            "unit": "s",
-            "target": f"< {PAGE_TARGET_S:g} s",
-            "ok": s < PAGE_TARGET_S,
-        }
-        for label, s in page_figures(path, actors)
+        measure.row(
+            label,
+            timing,
+            "s",
+            target=f"< {PAGE_TARGET_S:g} s",
+            passes=lambda s: s < PAGE_TARGET_S,
+        )
+        for label, timing in page_figures(path, actors)
     ]
     return rows
 

@@ -2,8 +2,11 @@
 
 ``python bench/run.py`` (make bench) at city scale; ``--scale 0.05`` (make bench-quick) at 1/20.
 Each ``bench/bench_*.py`` exposes ``run(scale, workdir) -> list[dict]`` with the keys figure,
-value, unit, target, ok. Results are also written to ``bench/results.json`` with the machine's
-cores and memory, so two runs can be compared.
+value, unit, target, ok, and for timed figures best and reference (``bench/measure.py``: the
+median and the best of three runs, beside a reference measured in the same run). A figure
+that comes without a reference of its own is printed beside the machine reference taken three
+times before and after its module ran, so that no figure stands alone. Results are also
+written to ``bench/results.json`` with the machine's cores and memory.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import citydata  # noqa: E402
+from bench import citydata, measure  # noqa: E402
 
 
 def machine() -> dict:
@@ -57,12 +60,22 @@ def format_value(value, unit: str) -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    headers = ("area", "figure", "value", "target", "result")
+    headers = (
+        "area",
+        "figure",
+        "median / value",
+        "best of 3",
+        "same-run reference",
+        "target",
+        "result",
+    )
     lines = [
         (
             r["area"],
             r["figure"],
             format_value(r["value"], r.get("unit", "")),
+            format_value(r["best"], r.get("unit", "")) if "best" in r else "",
+            r.get("reference") or "",
             r.get("target") or "",
             {True: "PASS", False: "FAIL", None: "-"}[r.get("ok")],
         )
@@ -104,9 +117,16 @@ def main(argv: list[str] | None = None) -> int:
     for name in modules(args.only):
         t0 = time.perf_counter()
         print(f"running {name} ...", flush=True)
+        before = [measure.reference_seconds() for _ in range(measure.REPEAT)]
         try:
             mod = importlib.import_module(f"bench.{name}")
-            for row in mod.run(args.scale, workdir):
+            got = mod.run(args.scale, workdir)
+            around = measure.reference_text(
+                before + [measure.reference_seconds() for _ in range(measure.REPEAT)],
+                "本机参考（模块前后）",
+            )
+            for row in got:
+                row.setdefault("reference", around)
                 rows.append({"area": name.removeprefix("bench_"), **row})
         except Exception:  # a broken benchmark is reported, the others still run
             traceback.print_exc()

@@ -13,7 +13,6 @@ from portal import db as database
 from portal.cli_options import db_option
 from portal.db import one
 from portal.errors import UserError
-from portal.packs import batches
 from portal.scope import SYSTEM
 
 
@@ -77,6 +76,10 @@ def packs_command(db_path, person, village, township, out, all_workers, site_url
       python build.py packs --person 231221198001011234 --out 个人.pdf --date 2019-06-01
       python build.py packs --village 北林区/永安乡/光明村 --out a.pdf --user beilin_staff
     """
+    # Here, not at the top: the pack renderers load WeasyPrint, which every other command
+    # would pay for at start-up.
+    from portal.packs import batches
+
     db = database.connect(db_path)
     actor = _actor(db, username)
     if out.suffix.lower() != ".pdf":

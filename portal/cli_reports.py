@@ -10,7 +10,6 @@ import click
 from portal import db as database
 from portal.cli_options import db_option
 from portal.errors import UserError
-from portal.reports import monthly, quarterly, render
 from portal.scope import SYSTEM
 
 
@@ -42,6 +41,10 @@ def report(db_path, county, month, quarter, out):
         raise UserError("请给出 --month（月报）或 --quarter（季报）中的一个。")
     if out.suffix.lower() not in (".xlsx", ".pdf"):
         raise UserError(f"输出文件“{out.name}”的扩展名应为 .xlsx 或 .pdf。")
+    # Here, not at the top: the renderers load openpyxl and WeasyPrint, which every other
+    # command would pay for at start-up.
+    from portal.reports import monthly, quarterly, render
+
     db = database.connect(db_path)
     started = time.perf_counter()
     if month and county:

@@ -14,17 +14,18 @@ from portal.ledger.table import Table
 from portal.ledger.targets import progress
 from portal.scope import SYSTEM
 
-# ``workers.trained`` is kept by triggers on enrolments (migration 020); the counts below are
-# index-only scans of ``workers_coverage``.
+# Counts per village are kept by triggers on workers (migration 070; ``workers.trained`` by
+# triggers on enrolments, migration 020): each view sums at most 2,000 rows of ``area_counts``
+# instead of counting 200,000 workers.
 COUNTY_SUMMARY = """
 SELECT a.code AS county_code, a.name AS county,
-       COUNT(w.id) AS workers,
-       COALESCE(SUM(w.wants_training = 'yes'), 0) AS willing,
-       COALESCE(SUM(w.trained), 0) AS trained,
-       COALESCE(SUM(w.wants_training = 'yes' AND w.trained), 0) AS trained_willing,
+       COALESCE(SUM(c.workers), 0) AS workers,
+       COALESCE(SUM(c.willing), 0) AS willing,
+       COALESCE(SUM(c.trained), 0) AS trained,
+       COALESCE(SUM(c.trained_willing), 0) AS trained_willing,
        (SELECT COUNT(*) FROM sessions s WHERE s.county_code = a.code AND s.status = 'completed') AS sessions_held
 FROM areas a
-LEFT JOIN workers w ON w.registered = 1 AND w.county_code = a.code
+LEFT JOIN area_counts c ON c.county_code = a.code
 WHERE a.level = 'county'
 GROUP BY a.code
 ORDER BY a.code
@@ -46,13 +47,11 @@ _CHILD = {"city": "county", "county": "township", "township": "village"}
 _COLUMN = {"county": "county_code", "township": "township_code", "village": "village_code"}
 
 AREA_SQL = """
-SELECT w.{column} AS code, COUNT(*) AS workers,
-       SUM(w.wants_training = 'yes') AS willing,
-       SUM(w.trained) AS trained,
-       SUM(w.wants_training = 'yes' AND w.trained) AS trained_willing
-FROM workers w
-WHERE w.registered = 1 {where}
-GROUP BY w.{column}
+SELECT c.{column} AS code, SUM(c.workers) AS workers, SUM(c.willing) AS willing,
+       SUM(c.trained) AS trained, SUM(c.trained_willing) AS trained_willing
+FROM area_counts c
+WHERE 1 {where}
+GROUP BY c.{column}
 """
 
 
@@ -71,9 +70,9 @@ def area_summary(db: sqlite_utils.Database, parent_code: str | None = None) -> l
     else:
         children = areas.children(db, parent_code)
         if parent["level"] == "county":
-            where, params = "AND w.county_code = ?", [parent_code]
-        else:  # the county code leads the index, and a township's code starts with it
-            where = "AND w.county_code = ? AND w.township_code = ?"
+            where, params = "AND c.county_code = ?", [parent_code]
+        else:  # the county code leads the key
+            where = "AND c.county_code = ? AND c.township_code = ?"
             params = [parent["parent_code"], parent_code]
     column = _COLUMN[level]
     counts = {r["code"]: r for r in db.query(AREA_SQL.format(column=column, where=where), params)}

@@ -25,10 +25,6 @@ from itertools import islice
 from pathlib import Path
 
 from portal.errors import UserError
-from portal.ledger.chunks import ChunkChecker
-from portal.ledger.reader import open_ledger
-from portal.ledger.rows import RowChecker
-from portal.ledger.staging import pack
 
 CHUNK = 10_000
 # Files from this size up are checked in a process of their own (about 7,000 CSV rows).
@@ -39,6 +35,13 @@ def messages(
     source: str | Path, county_code: str | None, file_name: str | None, today: dt.date | None
 ) -> Iterator[tuple]:
     """Open, then check every row; a file that cannot be read raises before the first yield."""
+    # Imported here: the checks load numpy and the readers, which the importing process of a
+    # big file never needs (the checking process does this).
+    from portal.ledger.chunks import ChunkChecker
+    from portal.ledger.reader import open_ledger
+    from portal.ledger.rows import RowChecker
+    from portal.ledger.staging import pack
+
     sheet = open_ledger(source, file_name=file_name)
     checker = ChunkChecker(RowChecker(county_code, sheet.fields, today=today), sheet.columns)
     yield ("start", sheet.file_name, sheet.size_hint)

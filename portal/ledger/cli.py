@@ -10,7 +10,6 @@ import click
 from portal import db as database
 from portal.cli_options import db_option
 from portal.ledger.importer import import_ledger
-from portal.ledger.report import write_report
 from portal.scope import SYSTEM
 
 SHOWN_PROBLEMS = 20
@@ -58,6 +57,9 @@ def import_ledger_command(file, county, report_path, as_json, db_path):
     for p in result.warning_rows[:SHOWN_PROBLEMS]:
         click.echo(f"  提示 第{p.row}行：{p.reason}")
     if report_path:
+        # Here, not at the top: writing a report loads openpyxl, which most imports never need.
+        from portal.ledger.report import write_report
+
         write_report(result, report_path)
         click.echo(f"拒收行报告：{report_path}")
     if as_json:

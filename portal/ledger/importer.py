@@ -21,6 +21,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -29,10 +30,11 @@ from portal.areas import ensure_child
 from portal.db import transaction
 from portal.errors import ScopeError
 from portal.ledger import staging
-from portal.ledger.checking import checked
-from portal.ledger.chunks import Problem
 from portal.ledger.staging import Staged
 from portal.scope import Actor
+
+if TYPE_CHECKING:  # the checking modules load numpy: see _import
+    from portal.ledger.chunks import Problem
 
 # Worker columns an import compares and writes, in this order.
 COLUMNS = (
@@ -155,6 +157,11 @@ def _no_cyclic_gc():
 
 
 def _import(db, source, actor, county_code, file_name, progress, today) -> ImportResult:
+    # Imported here: the column checks load numpy, which a big file's importing process never
+    # needs (its checking process does them) and which ``build.py`` would otherwise load for
+    # every command.
+    from portal.ledger.checking import checked
+
     with checked(source, county_code, file_name, today) as messages:
         return write_checked(db, messages, actor, county_code, progress)
 
@@ -372,6 +379,8 @@ class _Writer:
             rec["registered"] = 1
             worker_id, before = row[2 + width], row[3 + width :]
             if self.own_county is not None and before[_COUNTY_AT] != self.own_county:
+                from portal.ledger.chunks import Problem  # see _import
+
                 other = catalogue.county(before[_COUNTY_AT])["name"]
                 result.rejected_rows.append(
                     Problem(

@@ -27,8 +27,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TYPE_CHECKING
 
-from portal.ledger.chunks import Accepted
+if TYPE_CHECKING:  # chunks loads numpy, which the importing process may not need
+    from portal.ledger.chunks import Accepted
 
 SCHEMA = "stage"
 PLACE_FIELDS = ("county_code", "township", "village")
