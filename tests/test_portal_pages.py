@@ -9,7 +9,7 @@ import pytest
 from portal_support import actor, session_form, workers_in
 from streamlit.testing.v1 import AppTest
 
-from portal import attendance, enrolment, idnumber, sessions
+from portal import attendance, enrolment, idnumber, login_sessions, sessions
 from portal import db as database
 from portal.db import one
 
@@ -75,19 +75,23 @@ def test_app_login_navigation_and_demo_notice(demo_db_path):
 
 def test_app_log_out_returns_to_the_login_form(demo_db_path, demo_db, inst):
     at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
-    at.session_state.actor = inst
-    at.session_state.last_active = time.time()
+    token = login_sessions.start(demo_db, "jigou_wangkui")
+    at.session_state.login_token = token
     at.run()
     assert at.title[0].value == "培训班次"
     by_label(at.button, "退出登录").click()
     at.run()
     assert "actor" not in at.session_state  # the login form itself: see the browser test
+    assert login_sessions.resume(demo_db, token) == (None, None)  # revoked on the server
+    row = one(demo_db, "SELECT revoked_why FROM login_sessions ORDER BY id DESC LIMIT 1")
+    assert row["revoked_why"] == "logout"
 
 
 def test_app_idle_session_expires(demo_db, demo_db_path, inst):
     at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
-    at.session_state.actor = inst
-    at.session_state.last_active = time.time() - 31 * 60
+    at.session_state.login_token = login_sessions.start(
+        demo_db, "jigou_wangkui", now=dt.datetime.now() - dt.timedelta(minutes=31)
+    )
     at.run()
     assert "actor" not in at.session_state
     assert "已自动退出" in texts(at)
@@ -95,11 +99,12 @@ def test_app_idle_session_expires(demo_db, demo_db_path, inst):
 
 
 def test_app_logs_out_a_deactivated_account(demo_db, demo_db_path, inst):
+    token = login_sessions.start(demo_db, "jigou_wangkui")
     demo_db.execute("UPDATE users SET active = 0 WHERE username = 'jigou_wangkui'")
     demo_db.conn.commit()
     at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
-    at.session_state.actor = inst
-    at.session_state.last_active = time.time()
+    at.session_state.login_token = token
+    at.session_state.actor = inst  # even a Streamlit session still holding the actor
     at.run()
     assert "actor" not in at.session_state
 

@@ -624,11 +624,11 @@ def test_account_admin_is_city_admin_only(ctx):
     assert useradmin.list_users(ctx.db, plain_city)
     for call in (
         lambda: useradmin.create(
-            ctx.db, plain_city, username="newuser", password="abc12345", role="city"
+            ctx.db, plain_city, username="newuser", password="qingzhou2019x", role="city"
         ),
         lambda: useradmin.set_active(ctx.db, plain_city, "jigou_beilin", False),
         lambda: useradmin.unlock(ctx.db, plain_city, "jigou_beilin"),
-        lambda: useradmin.reset_password(ctx.db, plain_city, "jigou_beilin", "newpass123"),
+        lambda: useradmin.reset_password(ctx.db, plain_city, "jigou_beilin", "qingzhou2020y"),
     ):
         with pytest.raises(ScopeError):
             call()
@@ -651,7 +651,7 @@ def test_admin_creates_deactivates_unlocks_and_resets(ctx):
             ctx.db,
             ctx.city,
             username="x_admin",
-            password="abc12345",
+            password="qingzhou2019x",
             role="county",
             county="望奎县",
             is_admin=True,
@@ -665,7 +665,7 @@ def test_admin_creates_deactivates_unlocks_and_resets(ctx):
     for _ in range(5):
         with pytest.raises(UserError):
             accounts.authenticate(ctx.db, "bl_teacher", "wrong-pass1")
-    with pytest.raises(UserError, match="锁定"):
+    with pytest.raises(UserError, match="用户名或密码不对"):  # locked: the same answer
         accounts.authenticate(ctx.db, "bl_teacher", "teach2019x")
     useradmin.unlock(ctx.db, ctx.city, "bl_teacher")
     accounts.authenticate(ctx.db, "bl_teacher", "teach2019x")
