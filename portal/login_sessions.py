@@ -87,13 +87,18 @@ def revoke(db: sqlite_utils.Database, token: str | None, why: str = "logout") ->
             _revoke_row(db, row["id"], why, dt.datetime.now())
 
 
-def revoke_user(db: sqlite_utils.Database, user_id: int, why: str) -> int:
-    """End every open session of one account (deactivated, new password); returns how many."""
+def revoke_user(
+    db: sqlite_utils.Database, user_id: int, why: str, *, keep: str | None = None
+) -> int:
+    """End every open session of one account (deactivated, new password); returns how many.
+
+    ``keep``: the token of the administrator's own session when they change their own password.
+    """
     with transaction(db):
         return db.execute(
             "UPDATE login_sessions SET revoked_at = ?, revoked_why = ? "
-            "WHERE user_id = ? AND revoked_at IS NULL",
-            [_stamp(dt.datetime.now()), why, user_id],
+            "WHERE user_id = ? AND revoked_at IS NULL AND token_hash != ?",
+            [_stamp(dt.datetime.now()), why, user_id, _hash(keep) if keep else ""],
         ).rowcount
 
 

@@ -154,12 +154,20 @@ def unlock(db: sqlite_utils.Database, actor: Actor, username: str) -> None:
         )
 
 
-def reset_password(db: sqlite_utils.Database, actor: Actor, username: str, password: str) -> None:
+def reset_password(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    username: str,
+    password: str,
+    *,
+    keep_session: str | None = None,
+) -> None:
+    """A new password ends every session of the account (but the admin's own current one)."""
     _admin(actor)
     row = _user(db, username)
     with transaction(db):
         accounts.set_password(db, username, password, actor=actor.username)
-        login_sessions.revoke_user(db, row["id"], "password")
+        login_sessions.revoke_user(db, row["id"], "password", keep=keep_session)
 
 
 def recent_locks(

@@ -9,7 +9,7 @@ import pytest
 from portal_support import actor
 
 from portal import accounts, login_sessions, useradmin
-from portal.db import one
+from portal.db import ROOT, one
 from portal.errors import UserError
 
 T0 = dt.datetime(2019, 6, 1, 9, 0, 0)
@@ -153,3 +153,28 @@ def test_logout_deactivation_and_new_password_revoke(demo_db):
     assert login_sessions.resume(demo_db, token) == (None, None)
     whys = [r["revoked_why"] for r in demo_db.query("SELECT revoked_why FROM login_sessions")]
     assert whys == ["logout", "deactivated", "password"]
+
+
+def test_admin_changing_their_own_password_stays_logged_in(demo_db):
+    city = actor(demo_db, "city_admin")
+    mine = login_sessions.start(demo_db, "city_admin")
+    elsewhere = login_sessions.start(demo_db, "city_admin")
+    useradmin.reset_password(demo_db, city, "city_admin", "qingzhou2019x", keep_session=mine)
+    assert login_sessions.resume(demo_db, mine)[0].username == "city_admin"
+    assert login_sessions.resume(demo_db, elsewhere) == (None, None)
+
+
+def test_accounts_page_shows_the_city_admin_the_locks(demo_db, demo_db_path):
+    from streamlit.testing.v1 import AppTest
+
+    for _ in range(accounts.MAX_FAILURES):
+        fail(demo_db, "wangkui_staff", "wrong-pass1", "10.0.0.9", dt.datetime.now())
+    at = AppTest.from_file(str(ROOT / "portal" / "pages" / "accounts.py"), default_timeout=60)
+    at.session_state.actor = actor(demo_db, "city_admin")
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.subheader if s.value == "登录锁定提醒"]
+    table = next(d.value for d in at.dataframe if "来源地址" in d.value.columns)
+    assert list(table["用户名"]) == ["wangkui_staff"] and list(table["状态"]) == ["锁定中"]
+    users = at.dataframe[0].value
+    assert users.loc[users["用户名"] == "wangkui_staff", "状态"].item() == "锁定中"

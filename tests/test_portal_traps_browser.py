@@ -50,3 +50,49 @@ def test_deep_link_opens_the_page_asked_for_after_login(portal_server, page, dem
     other = page.context.new_page()
     other.goto(url + "/subsidies")
     heading(other, "补贴")
+
+
+def open_accounts(page, url):
+    page.goto(url + "/accounts")
+    log_in(page, "city_admin")
+    heading(page, "账户与日志")
+
+
+def test_new_account_after_tab_then_submit(portal_server, page, demo_db_path):
+    url = portal_server(demo_db_path)
+    open_accounts(page, url)
+    page.get_by_label("用户名（英文字母、数字）").fill("zhao_clerk")
+    page.keyboard.press("Tab")
+    page.get_by_label("名称（显示在页面上）").fill("赵办事员")
+    page.keyboard.press("Tab")
+    page.get_by_label("初始密码").fill("qingzhou2019x")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="新建账户", exact=True).click()
+    page.get_by_text("已新建账户 zhao_clerk").wait_for(timeout=WAIT)
+    from portal import db as database
+
+    row = (
+        database.connect(demo_db_path)
+        .execute("SELECT display_name FROM users WHERE username = 'zhao_clerk'")
+        .fetchone()
+    )
+    assert row == ("赵办事员",)
+
+
+def test_reset_password_after_tab_then_submit(portal_server, page, demo_db_path):
+    from portal import accounts
+    from portal import db as database
+
+    url = portal_server(demo_db_path)
+    open_accounts(page, url)
+    box = page.get_by_label("新密码（至少8位，含字母和数字）")
+    box.fill("qingzhou2020y")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="重设密码", exact=True).click()
+    page.get_by_text("的密码，请当面或电话告知本人").wait_for(timeout=WAIT)
+    first = (
+        database.connect(demo_db_path)
+        .execute("SELECT username FROM users ORDER BY role, username LIMIT 1")
+        .fetchone()[0]
+    )
+    assert accounts.authenticate(database.connect(demo_db_path), first, "qingzhou2020y")
