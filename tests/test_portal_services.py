@@ -13,7 +13,7 @@ from portal import accounts, attendance, enrolment, idnumber, sessions, siterebu
 from portal import db as database
 from portal import workers as workers_mod
 from portal.db import one
-from portal.errors import ScopeError, UserError
+from portal.errors import Problems, ScopeError, UserError
 
 WANGKUI = "231221"
 BEILIN = "231202"
@@ -67,6 +67,38 @@ def test_institution_creates_draft_session_in_its_county_with_audit(ctx):
     assert json.loads(log[0]["after_json"])["capacity"] == 30
 
 
+def test_session_form_names_every_problem_at_once(ctx):
+    form = session_form(
+        ctx.db,
+        WANGKUI,
+        start_date="2019-06-12",
+        end_date="2019-06-03",
+        capacity=0,
+        contact_phone="12345",
+        address="",
+        daily_start="8点",
+    )
+    with pytest.raises(Problems) as caught:
+        sessions.create(ctx.db, ctx.wk_inst, form)
+    found = caught.value.problems
+    assert len(found) == 5, found
+    for part in ("早于开班日期", "至少为1人", "格式不对", "培训地点不能为空", "08:30"):
+        assert any(part in p for p in found), (part, found)
+    assert str(caught.value).startswith("有5处需要改正")
+
+
+def test_session_dates_typed_whole_are_read_as_typed(ctx):
+    for typed in ("2019-06-03", "2019/6/3", "2019年6月3日", "20190603", "２０１９．６．３"):
+        sid = sessions.create(
+            ctx.db,
+            ctx.wk_inst,
+            session_form(ctx.db, WANGKUI, start_date=typed, end_date="2019-06-12"),
+        )
+        assert one(ctx.db, "SELECT start_date FROM sessions WHERE id = ?", [sid]) == {
+            "start_date": "2019-06-03"
+        }
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [
@@ -86,7 +118,8 @@ def test_institution_creates_draft_session_in_its_county_with_audit(ctx):
         ({"mode": "网上"}, "集中"),
         ({"daily_start": "16:30", "daily_end": "08:30"}, "要晚于开始时间"),
         ({"daily_start": "8点"}, "格式不对"),
-        ({"start_date": "2019-13-01"}, "不是有效日期"),
+        ({"start_date": "2019-13-01"}, "不存在"),
+        ({"start_date": "6/1/2019"}, "看不懂"),
         ({"class_hours": "很多"}, "须为数字"),
     ],
 )
