@@ -43,8 +43,14 @@ def session_label(row: dict) -> str:
     )
 
 
-def session_table(rows: list[dict]) -> list[dict]:
-    return [
+def session_table(rows: list[dict], role: str | None = None) -> list[dict]:
+    """The session list: only columns that tell rows apart for the one reading it.
+
+    An institution's own name and a county's own name are the same on every row of their
+    lists: left out. The place and the time of day come under the course and the dates, so
+    the list stays readable on a phone; a column empty on every row is dropped.
+    """
+    table = [
         {
             "编号": r["id"],
             "课程": r["course_name"],
@@ -61,6 +67,11 @@ def session_table(rows: list[dict]) -> list[dict]:
         }
         for r in rows
     ]
+    redundant = {"institution": {"培训机构", "县（市、区）"}, "county": {"县（市、区）"}}
+    drop = set(redundant.get(role, ()))
+    if table:
+        drop |= {k for k in table[0] if all(not str(row[k]).strip() for row in table)}
+    return [{k: v for k, v in row.items() if k not in drop} for row in table]
 
 
 def calendar_table(days: dict[dt.date, list[dict]], per_cell: int = 3) -> list[dict]:
