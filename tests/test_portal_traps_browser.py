@@ -96,3 +96,73 @@ def test_reset_password_after_tab_then_submit(portal_server, page, demo_db_path)
         .fetchone()[0]
     )
     assert accounts.authenticate(database.connect(demo_db_path), first, "qingzhou2020y")
+
+
+def test_typing_a_whole_date_saves_that_date(portal_server, page, demo_db_path):
+    from portal import db as database
+
+    url = portal_server(demo_db_path)
+    page.goto(url + "/sessions")
+    log_in(page, "jigou_wangkui")
+    heading(page, "培训班次")
+    page.get_by_text("新建班次").first.click()
+    start = page.get_by_role("textbox", name="开班日期").first
+    start.fill("2019年6月3日")
+    page.keyboard.press("Tab")
+    page.get_by_text("读作 2019年6月3日").wait_for(timeout=WAIT)
+    end = page.get_by_role("textbox", name="结束日期").first
+    end.fill("20190611")
+    page.keyboard.press("Tab")
+    page.get_by_label("培训地点").first.fill("新华村村委会")
+    page.keyboard.press("Tab")
+    page.get_by_label("课时", exact=True).first.fill("72")
+    page.keyboard.press("Tab")
+    page.get_by_label("联系电话").first.fill("0455-5123456")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="保存为草稿").click()
+    page.get_by_text("已保存为草稿").wait_for(timeout=WAIT)
+    row = (
+        database.connect(demo_db_path)
+        .execute(
+            "SELECT start_date, end_date FROM sessions WHERE created_by = 'jigou_wangkui' "
+            "ORDER BY id DESC LIMIT 1"
+        )
+        .fetchone()
+    )
+    assert tuple(row) == ("2019-06-03", "2019-06-11")
+
+
+def test_a_date_it_cannot_read_is_named_and_nothing_saved(portal_server, page, demo_db_path):
+    url = portal_server(demo_db_path)
+    page.goto(url + "/sessions")
+    log_in(page, "jigou_wangkui")
+    heading(page, "培训班次")
+    page.get_by_text("新建班次").first.click()
+    page.get_by_role("textbox", name="开班日期").first.fill("6/3/2019")
+    page.keyboard.press("Tab")
+    page.get_by_text("开班日期“6/3/2019”看不懂").first.wait_for(timeout=WAIT)
+
+
+def test_page_stays_on_the_session_after_publish(portal_server, page, demo_db_path):
+    from portal_support import actor, session_form
+
+    from portal import db as database
+    from portal import sessions
+
+    db = database.connect(demo_db_path)
+    inst = actor(db, "jigou_wangkui")
+    ids = [sessions.create(db, inst, session_form(db, "231221")) for _ in range(3)]
+    db.conn.close()
+    middle = ids[1]
+    url = portal_server(demo_db_path)
+    page.goto(url + "/sessions")
+    log_in(page, "jigou_wangkui")
+    heading(page, "培训班次")
+    page.get_by_label("选择班次查看或操作").click()
+    page.keyboard.type(f"#{middle} ")
+    page.get_by_role("option").filter(has_text=f"#{middle} ").first.click()
+    heading(page, f"#{middle} ")
+    page.get_by_role("button", name="发布班次").click()
+    page.get_by_text("班次已发布").wait_for(timeout=WAIT)
+    heading(page, f"#{middle} ")
+    assert page.get_by_text("状态：已发布").count() == 1

@@ -24,11 +24,17 @@ first_day, last_day = catalogue.campaign_period()
 MONTHS = [f"2019-{m:02d}" for m in range(first_day.month, last_day.month + 1)]
 COURSES = [c for c in catalogue.courses() if c["hours"]]
 CHOSEN = "sessions_chosen"  # the session shown below the list, kept across reruns
+PICK = "session_pick"  # the pick list's widget key
 
 
 def remember(session_id: int) -> int:
-    """Keep ``session_id`` chosen after the rerun that follows an action on it."""
+    """Keep ``session_id`` chosen after the rerun that follows an action on it.
+
+    The pick list's own state is dropped so that it is drawn again on this session (a new
+    draft is not in the list the click came from).
+    """
     st.session_state[CHOSEN] = session_id
+    st.session_state.pop(PICK, None)
     return session_id
 
 
@@ -262,7 +268,7 @@ elif view == "列表" and (rows or st.session_state.get(CHOSEN)):
             ids,
             index=ids.index(kept) if kept in ids else 0,
             format_func=labels.get,
-            key=f"session_pick_{kept}",
+            key=PICK,
         )
         st.session_state[CHOSEN] = chosen
 row = flash.attempt(lambda: sessions.get(db, actor, chosen)) if chosen is not None else None
