@@ -414,4 +414,5 @@ def test_session_list_leaves_out_columns_that_say_nothing(demo_db, demo_db_path,
     assert "县（市、区）" in views.session_table(rows, "city")[0]
     at = page("sessions", inst, demo_db_path)
     assert "培训机构" not in list(at.dataframe[0].value.columns)
-    assert at.expander[0].label == "➕ 新建班次"  # the first thing under the title
+    assert at.expander[0].label == "新建班次"  # the first thing under the title
+    assert list(at.dataframe[0].value.columns)[:4] == ["编号", "课程", "日期", "状态"]

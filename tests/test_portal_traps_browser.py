@@ -166,3 +166,24 @@ def test_page_stays_on_the_session_after_publish(portal_server, page, demo_db_pa
     page.get_by_text("班次已发布").wait_for(timeout=WAIT)
     heading(page, f"#{middle} ")
     assert page.get_by_text("状态：已发布").count() == 1
+
+
+def test_sessions_page_at_phone_width(portal_server, browser, demo_db_path, tmp_path):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    url = portal_server(demo_db_path)
+    phone.goto(url + "/sessions")
+    log_in(phone, "jigou_wangkui")
+    heading(phone, "培训班次")
+    table = phone.get_by_test_id("stDataFrame").first
+    table.wait_for(timeout=WAIT)
+    phone.screenshot(path=str(tmp_path / "sessions-390.png"))
+    # 新建班次 and the start of the list are on the first screen, the page never scrolls sideways
+    new = phone.get_by_text("新建班次", exact=True).first.bounding_box()
+    assert new and new["y"] + new["height"] < 844
+    box = table.bounding_box()
+    assert box["y"] < 844 and box["x"] + box["width"] <= 390 + 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    text = table.inner_text()
+    assert "培训机构" not in text and "县（市、区）" not in text  # redundant for an institution
+    context.close()

@@ -160,7 +160,7 @@ def session_fields(key: str, county_code: str, current: dict | None = None) -> d
 # --- new session -----------------------------------------------------------------------------
 insts = sessions.institutions(db, actor)
 first_time = actor.role == "institution" and not sessions.list_sessions(db, actor, limit=1)
-with st.expander("➕ 新建班次", expanded=first_time):
+with st.expander("新建班次", expanded=first_time, icon=":material/add_circle:"):
     if not insts:
         st.write("您的范围内还没有登记培训机构。")
     else:
@@ -181,7 +181,9 @@ with st.expander("➕ 新建班次", expanded=first_time):
 
 # --- filters ---------------------------------------------------------------------------------
 filters: dict = {}
-cols = st.columns(5)
+# in an expander: on a phone five stacked pickers would push the list off the first screen
+filter_box = st.expander("筛选班次（县、乡镇、活动、状态、月份）", icon=":material/filter_list:")
+cols = filter_box.columns(5)
 if actor.role in ("city", "system"):
     counties = [None] + [c["code"] for c in catalogue.counties()]
     filters["county"] = cols[0].selectbox(
