@@ -39,9 +39,11 @@ def _leave_folder_pages_mode() -> None:
     skipping the log-in and the session cookie. Switching that mode off and rerunning runs
     app.py for the same address, which then shows the log-in or the page asked for.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
+    try:  # a Streamlit internal: without it (a later version), the plain message still shows
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
