@@ -1,4 +1,4 @@
-"""Accounts: argon2 password hashes, roles and scopes, lock-out after repeated failures.
+"""Accounts: argon2 password hashes, roles and scopes, lock-out per account and address.
 
 Passwords never leave this module in clear: not in the audit log, not in any log line.
 """
@@ -11,6 +11,7 @@ import re
 import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 from portal import audit, clock
 from portal.db import one, transaction
@@ -18,19 +19,39 @@ from portal.errors import UserError
 from portal.scope import Actor
 
 MAX_FAILURES = 5
-LOCK_MINUTES = 15
+FIRST_LOCK_MINUTES = 15
+LONGEST_LOCK_MINUTES = 24 * 60
+WRONG_LOGIN = (
+    f"用户名或密码不对。连续输错{MAX_FAILURES}次后要等一段时间才能再试；"
+    "忘记密码请联系市级管理员重设。"
+)
 MIN_PASSWORD = 8
+MIN_SCORE = 3  # zxcvbn 0-4; 3 = "safely unguessable" for an online attack
 ROLES = {"city": "市级工作人员", "county": "县级工作人员", "institution": "培训机构"}
 
 _hasher = PasswordHasher()
+# verified against when the username is unknown: the same argon2 work as a real account
+_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 
 
-def check_password_strength(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
+def check_password_strength(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
+    """Refuse short, common and guessable passwords (zxcvbn: dictionaries, keyboard walks, dates).
+
+    Why a library: "abc12345" or "password1" pass a letters-and-digits rule but are among the
+    first guesses of anyone trying accounts. ``user_inputs`` (username, name) count as guessable.
+    """
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
         raise UserError(f"密码至少{MIN_PASSWORD}位。")
     if password.isdigit() or password.isalpha():
         raise UserError("密码要同时包含字母和数字。")
+    result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
+    if result["score"] < MIN_SCORE:
+        raise UserError(
+            "这个密码太常见或太容易猜到（如常用密码、连续的字母数字、键盘顺序、日期、"
+            "用户名或名称），请换一个：可以用几个不相关的词或拼音加数字，长一些更安全。"
+        )
 
 
 def create_user(
@@ -54,7 +75,7 @@ def create_user(
         raise UserError(
             f"角色“{role}”不存在，可选：city（市级）、county（县级）、institution（培训机构）。"
         )
-    check_password_strength(password)
+    check_password_strength(password, user_inputs=(username, display_name or ""))
     county_code = catalogue.county(county)["code"] if county else None
     if role == "county" and not county_code:
         raise UserError("县级账户必须指定所属县（市、区），例如 --county 望奎县。")
@@ -102,61 +123,95 @@ def actor_for(row: dict) -> Actor:
     )
 
 
+def lock_minutes(locks: int) -> int:
+    """How long the ``locks``-th lock of one account from one address lasts: 15, 30, 60 ... 1440."""
+    return min(FIRST_LOCK_MINUTES * 2 ** (max(locks, 1) - 1), LONGEST_LOCK_MINUTES)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(
-    db: sqlite_utils.Database, username: str, password: str, *, now: dt.datetime | None = None
+    db: sqlite_utils.Database,
+    username: str,
+    password: str,
+    *,
+    client: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Actor:
-    """Check a log-in; count failures and lock the account after MAX_FAILURES."""
+    """Check a log-in; after MAX_FAILURES wrong passwords from one address, lock that pair.
+
+    Why per account and address: counting per account alone lets anyone lock anyone out by
+    typing five wrong passwords. Why one answer for everything: a locked, deactivated or
+    unknown account gets the same sentence after the same argon2 verification as a wrong
+    password, so neither the text nor the time tells a guesser which case they hit.
+    """
     now = now or dt.datetime.now()
-    wrong = UserError("用户名或密码不对。")
+    name = (username or "").strip()[:64]
+    client = (client or "unknown")[:64]
     with transaction(db):
-        row = one(db, "SELECT * FROM users WHERE username = ?", [(username or "").strip()])
-        if not row or not row["active"]:
-            _hasher.hash("timing-equaliser")  # same cost whether or not the user exists
-            raise wrong
-        if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
-            until = dt.datetime.fromisoformat(row["locked_until"])
-            raise UserError(
-                f"密码连续输错{MAX_FAILURES}次，账户已锁定，请在 {until:%H:%M} 之后再试，或联系市级管理员解锁。"
-            )
-        try:
-            _hasher.verify(row["password_hash"], password or "")
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            failures = row["failed_attempts"] + 1
-            locked = None
-            if failures >= MAX_FAILURES:
-                locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
-                failures = 0
-            db.execute(
-                "UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?",
-                [failures, locked, row["id"]],
-            )
-            if locked:
-                audit.record(
-                    db, row["username"], "lock", "users", row["id"], None, {"locked_until": locked}
+        row = one(db, "SELECT * FROM users WHERE username = ?", [name])
+        fail = one(
+            db, "SELECT * FROM login_failures WHERE username = ? AND client = ?", [name, client]
+        )
+        locked = bool(
+            fail and fail["locked_until"] and dt.datetime.fromisoformat(fail["locked_until"]) > now
+        )
+        matches = _password_matches(row["password_hash"] if row else _DUMMY_HASH, password)
+        if matches and row["active"] and not locked:
+            if fail:
+                db.execute(
+                    "DELETE FROM login_failures WHERE username = ? AND client = ?", [name, client]
                 )
-            # commit the failure count, then tell the user
-            db.conn.execute("COMMIT")
-            db.conn.execute("BEGIN IMMEDIATE")
-            if locked:
-                raise UserError(
-                    f"密码连续输错{MAX_FAILURES}次，账户已锁定{LOCK_MINUTES}分钟。"
-                ) from None
-            raise wrong from None
-        if row["failed_attempts"] or row["locked_until"]:
-            db.execute(
-                "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
-                [row["id"]],
-            )
-        if _hasher.check_needs_rehash(row["password_hash"]):
-            db.execute(
-                "UPDATE users SET password_hash = ? WHERE id = ?",
-                [_hasher.hash(password), row["id"]],
-            )
-    return actor_for(row)
+            if _hasher.check_needs_rehash(row["password_hash"]):
+                db.execute(
+                    "UPDATE users SET password_hash = ? WHERE id = ?",
+                    [_hasher.hash(password), row["id"]],
+                )
+            return actor_for(row)
+        if not locked and not matches:
+            _count_failure(db, row, name, client, fail, now)
+        # keep the count although the log-in fails, then answer
+        db.conn.execute("COMMIT")
+        db.conn.execute("BEGIN IMMEDIATE")
+        raise UserError(WRONG_LOGIN)
+
+
+def _count_failure(db, row, name: str, client: str, fail: dict | None, now: dt.datetime) -> None:
+    failures = (fail["failures"] if fail else 0) + 1
+    locks = fail["locks"] if fail else 0
+    locked_until = None
+    if failures >= MAX_FAILURES:
+        locks += 1
+        locked_until = (now + dt.timedelta(minutes=lock_minutes(locks))).isoformat(
+            timespec="seconds"
+        )
+        failures = 0
+    db.execute(
+        "INSERT INTO login_failures (username, client, failures, locks, locked_until, "
+        "last_failed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (username, client) DO UPDATE "
+        "SET failures = excluded.failures, locks = excluded.locks, "
+        "locked_until = excluded.locked_until, last_failed_at = excluded.last_failed_at",
+        [name, client, failures, locks, locked_until, now.isoformat(timespec="seconds")],
+    )
+    if locked_until:
+        audit.record(
+            db,
+            name,
+            "lock",
+            "users",
+            row["id"] if row else None,
+            None,
+            {"client": client, "locked_until": locked_until, "locks": locks},
+        )
 
 
 def set_password(db: sqlite_utils.Database, username: str, password: str, *, actor: str) -> None:
-    check_password_strength(password)
+    check_password_strength(password, user_inputs=(username,))
     with transaction(db):
         row = one(db, "SELECT id FROM users WHERE username = ?", [username])
         if not row:

@@ -1,4 +1,4 @@
-"""Portal entry point (streamlit run portal/app.py): log-in, idle expiry, then the role's pages.
+"""Portal entry point (streamlit run portal/app.py): log-in, the server-side session, the pages.
 
 The pages come from ``navigation.pages_for(actor)``: a page file another part of the product
 adds shows up by itself, and a role never gets a link to a page it may not use (the domain
@@ -8,7 +8,6 @@ functions refuse anyway).
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,17 +16,43 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st
 
-from portal import accounts, demo, navigation
-from portal.db import one
+from portal import accounts, demo, login_sessions, navigation
 from portal.errors import UserError
 from portal.ledger import targets
 from portal.ui import connection
 from portal.views import md
 
-IDLE_MINUTES = 30
+IDLE_MINUTES = login_sessions.IDLE_MINUTES
 TITLE = "绥化市技能扶贫培训管理平台"
 
 st.set_page_config(page_title=TITLE, page_icon="📋", layout="wide")
+
+# Sets or clears the session cookie from the page itself: Streamlit gives apps no way to send a
+# Set-Cookie header (st.context.cookies is read-only). The token travels over the app's
+# websocket as component data, never in an address; SameSite=Strict keeps other sites from
+# sending it, Secure is added when the portal is served over https.
+_COOKIE_JS = """
+export default function(component) {
+    const { data } = component;
+    if (!data || !data.name) { return; }
+    const secure = window.location.protocol === "https:" ? "; Secure" : "";
+    const value = data.value ? encodeURIComponent(data.value) : "";
+    const expiry = data.value ? "" : "; Max-Age=0";
+    document.cookie = data.name + "=" + value + "; Path=/; SameSite=Strict" + expiry + secure;
+}
+"""
+_cookie_component = st.components.v2.component("suihua_session_cookie", js=_COOKIE_JS)
+
+
+def write_cookie(value: str) -> None:
+    """Tell the browser to keep (or, with "", forget) the session token."""
+    _cookie_component(data={"name": login_sessions.COOKIE, "value": value}, key="session_cookie")
+
+
+def client_address() -> str:
+    """The browser's address, for counting wrong passwords per account and address."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else "unknown"
 
 
 def login() -> None:
@@ -40,29 +65,39 @@ def login() -> None:
         password = st.text_input("密码", type="password")
         if st.form_submit_button("登录", type="primary"):
             try:
-                st.session_state.actor = accounts.authenticate(connection(), username, password)
+                actor = accounts.authenticate(
+                    connection(), username, password, client=client_address()
+                )
             except UserError as exc:
                 st.error(md(exc))
             else:
-                st.session_state.last_active = time.time()
-                st.rerun()
+                st.session_state.actor = actor
+                st.session_state.login_token = login_sessions.start(connection(), actor.username)
+                st.rerun()  # same address: the page asked for opens once logged in
 
 
 def still_logged_in() -> bool:
-    """False (and logged out) after IDLE_MINUTES without a click, or once deactivated."""
-    actor = st.session_state.get("actor")
+    """Resume the server-side session of this browser (refresh, opened address) or end it.
+
+    The token comes from this Streamlit session or, after a refresh, from the cookie; the
+    database decides: idle for IDLE_MINUTES, logged out or deactivated means logged out.
+    """
+    cookie = st.context.cookies.get(login_sessions.COOKIE)
+    cookie = cookie if isinstance(cookie, str) else None
+    token = st.session_state.get("login_token") or cookie
+    actor, why = login_sessions.resume(connection(), token)
     if actor is None:
-        return False
-    last = st.session_state.get("last_active", 0.0)
-    if time.time() - last > IDLE_MINUTES * 60:
         st.session_state.pop("actor", None)
-        st.session_state.expired = True
+        st.session_state.pop("login_token", None)
+        if why == "idle":
+            st.session_state.expired = True
+        if cookie or token:
+            write_cookie("")
         return False
-    row = one(connection(), "SELECT active FROM users WHERE username = ?", [actor.username])
-    if actor.role != "system" and not (row and row["active"]):
-        st.session_state.pop("actor", None)
-        return False
-    st.session_state.last_active = time.time()
+    st.session_state.actor = actor
+    st.session_state.login_token = token
+    if cookie != token:
+        write_cookie(token)
     return True
 
 
@@ -77,7 +112,8 @@ def sidebar(actor) -> None:
 
 
 def log_out() -> None:
-    for key in ("actor", "last_active"):
+    login_sessions.revoke(connection(), st.session_state.get("login_token"))
+    for key in ("actor", "login_token"):
         st.session_state.pop(key, None)
 
 
@@ -106,4 +142,13 @@ if still_logged_in():
     ] or [st.Page(welcome, title="首页")]
     st.navigation(pages).run()
 else:
-    st.navigation([st.Page(login, title="登录")], position="hidden").run()
+    # Every page's address opens the log-in form, so after logging in (or a refresh after the
+    # session ran out) the same address shows the page that was asked for.
+    st.navigation(
+        [st.Page(login, title="登录", default=True)]
+        + [
+            st.Page(login, title=spec.title, url_path=spec.file.removesuffix(".py"))
+            for spec in navigation.PAGES
+        ],
+        position="hidden",
+    ).run()

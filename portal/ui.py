@@ -25,9 +25,27 @@ def current_actor() -> Actor:
     """The logged-in actor; a page reached without log-in stops here."""
     actor = st.session_state.get("actor")
     if actor is None:
+        _leave_folder_pages_mode()
         st.warning("请先登录。")
         st.stop()
     return actor
+
+
+def _leave_folder_pages_mode() -> None:
+    """Hand the very first run after a server start back to app.py.
+
+    Why: until app.py first calls st.navigation, Streamlit treats ``portal/pages/`` as a
+    folder of pages and runs the file an opened address names (``/reports``) directly,
+    skipping the log-in and the session cookie. Switching that mode off and rerunning runs
+    app.py for the same address, which then shows the log-in or the page asked for.
+    """
+    try:  # a Streamlit internal: without it (a later version), the plain message still shows
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def require_staff() -> Actor:

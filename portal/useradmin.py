@@ -12,7 +12,7 @@ import re
 
 import sqlite_utils
 
-from portal import accounts, audit, clock, idnumber
+from portal import accounts, audit, clock, idnumber, login_sessions
 from portal.db import one, transaction, update
 from portal.errors import ScopeError, UserError
 from portal.scope import Actor
@@ -60,7 +60,9 @@ def list_users(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
         db.query(
             "SELECT u.id, u.username, u.display_name, u.role, u.county_code, a.name AS county_name, "
             "u.institution_id, i.name AS institution_name, u.is_admin, u.active, "
-            "u.failed_attempts, u.locked_until, u.created_at, u.updated_at, u.updated_by "
+            "u.failed_attempts, (SELECT MAX(f.locked_until) FROM login_failures f "
+            "WHERE f.username = u.username) AS locked_until, "
+            "u.created_at, u.updated_at, u.updated_by "
             "FROM users u LEFT JOIN areas a ON a.code = u.county_code "
             "LEFT JOIN institutions i ON i.id = u.institution_id ORDER BY u.role, u.username"
         )
@@ -116,6 +118,8 @@ def set_active(db: sqlite_utils.Database, actor: Actor, username: str, active: b
             "updated_by": actor.username,
         }
         update(db, "users", row["id"], changes)
+        if not active:  # a deactivated account is logged out everywhere at once
+            login_sessions.revoke_user(db, row["id"], "deactivated")
         audit.record(
             db,
             actor.username,
@@ -138,6 +142,7 @@ def unlock(db: sqlite_utils.Database, actor: Actor, username: str) -> None:
             "updated_by": actor.username,
         }
         update(db, "users", row["id"], changes)
+        db.execute("DELETE FROM login_failures WHERE username = ?", [username])
         audit.record(
             db,
             actor.username,
@@ -149,10 +154,40 @@ def unlock(db: sqlite_utils.Database, actor: Actor, username: str) -> None:
         )
 
 
-def reset_password(db: sqlite_utils.Database, actor: Actor, username: str, password: str) -> None:
+def reset_password(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    username: str,
+    password: str,
+    *,
+    keep_session: str | None = None,
+) -> None:
+    """A new password ends every session of the account (but the admin's own current one)."""
     _admin(actor)
-    _user(db, username)
-    accounts.set_password(db, username, password, actor=actor.username)
+    row = _user(db, username)
+    with transaction(db):
+        accounts.set_password(db, username, password, actor=actor.username)
+        login_sessions.revoke_user(db, row["id"], "password", keep=keep_session)
+
+
+def recent_locks(
+    db: sqlite_utils.Database, actor: Actor, *, now: dt.datetime | None = None
+) -> list[dict]:
+    """Account-and-address pairs locked after repeated wrong passwords, newest first.
+
+    Why the city sees them: many locks on one account, or one address trying many accounts,
+    is someone guessing passwords; the administrator can warn the owner or unlock.
+    """
+    _city(actor)
+    now = now or dt.datetime.now()
+    return [
+        dict(r, locked_now=(r["locked_until"] or "") > now.isoformat(timespec="seconds"))
+        for r in db.query(
+            "SELECT f.username, f.client, f.locks, f.locked_until, f.last_failed_at, "
+            "u.display_name FROM login_failures f LEFT JOIN users u ON u.username = f.username "
+            "WHERE f.locks > 0 ORDER BY f.last_failed_at DESC LIMIT 100"
+        )
+    ]
 
 
 def audit_entries(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -70,3 +71,36 @@ def make_credit_code(first17: str) -> str:
     """Complete a 17-character prefix with its check character (demo data and tests)."""
     total = sum(_USCC_CHARS.index(ch) * w for ch, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return first17 + _USCC_CHARS[(31 - total % 31) % 31]
+
+
+_DATE_PARTS = re.compile(r"^(\d{4})\s*[-/.年\s]\s*(\d{1,2})\s*[-/.月\s]\s*(\d{1,2})\s*[日号]?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+DATE_EXAMPLES = "2019-06-01、2019/6/1、2019年6月1日 或 20190601"
+
+
+def date_text(value, *, field: str, required: bool = False) -> dt.date | None:
+    """Read a whole date as people type it: 2019-06-01, 2019/6/1, 2019.6.1, 2019年6月1日, 20190601.
+
+    Why: a date picker that reads "2019-06-01" typed in one go as another day saves a wrong
+    date without a word; here a date is either read exactly or refused with the reason.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    text = text.replace("－", "-").replace("—", "-").replace("。", ".")
+    if not text:
+        if required:
+            raise UserError(f"{field}不能为空，请按 {DATE_EXAMPLES} 这样填写年月日。")
+        return None
+    match = _DATE_PARTS.match(text) or _DATE_COMPACT.match(text)
+    if not match:
+        raise UserError(f"{field}“{text[:20]}”看不懂，请按 {DATE_EXAMPLES} 这样填写年、月、日。")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise UserError(
+            f"{field}“{text[:20]}”不存在（{year}年没有{month}月{day}日），请核对后重填。"
+        ) from None

@@ -43,24 +43,36 @@ def session_label(row: dict) -> str:
     )
 
 
-def session_table(rows: list[dict]) -> list[dict]:
-    return [
+def session_table(rows: list[dict], role: str | None = None) -> list[dict]:
+    """The session list: only columns that tell rows apart for the one reading it.
+
+    An institution's own name and a county's own name are the same on every row of their
+    lists: left out. What a clerk looks for first (course, dates, status, place, head count)
+    comes first, so a phone shows it without scrolling sideways; a column empty on every row
+    is dropped.
+    """
+    table = [
         {
             "编号": r["id"],
             "课程": r["course_name"],
+            "日期": f"{r['start_date']}至{r['end_date']}",
+            "状态": sessions.STATUS[r["status"]],
+            "乡镇/村": place(r),
+            "报名/名额": f"{r['enrolled']}/{r['capacity']}",
             "活动": campaign_short(r["campaign_code"]),
             "培训机构": r["institution_name"],
             "县（市、区）": r["county_name"],
-            "乡镇/村": place(r),
-            "日期": f"{r['start_date']}至{r['end_date']}",
             "时间": f"{r['day_part']} {r['daily_start']}-{r['daily_end']}",
             "方式": r["mode"],
             "课时": f"{r['class_hours']:g}",
-            "报名/名额": f"{r['enrolled']}/{r['capacity']}",
-            "状态": sessions.STATUS[r["status"]],
         }
         for r in rows
     ]
+    redundant = {"institution": {"培训机构", "县（市、区）"}, "county": {"县（市、区）"}}
+    drop = set(redundant.get(role, ()))
+    if table:
+        drop |= {k for k in table[0] if all(not str(row[k]).strip() for row in table)}
+    return [{k: v for k, v in row.items() if k not in drop} for row in table]
 
 
 def calendar_table(days: dict[dt.date, list[dict]], per_cell: int = 3) -> list[dict]:

@@ -57,7 +57,7 @@ def test_add_user_and_errors(run_cli, db_path):
         "--county",
         "望奎",
         "--password",
-        "abc12345",
+        "qingzhou2019x",
         "--db",
         db_path,
     )
@@ -76,7 +76,7 @@ def test_add_user_and_errors(run_cli, db_path):
         "--county",
         "望奎",
         "--password",
-        "abc12345",
+        "qingzhou2019x",
         "--db",
         db_path,
     )
@@ -84,7 +84,7 @@ def test_add_user_and_errors(run_cli, db_path):
     weak = run_cli("add-user", "other01", "--role", "city", "--password", "123", "--db", db_path)
     assert weak.exit_code == 1 and "密码" in weak.output
     no_county = run_cli(
-        "add-user", "other02", "--role", "county", "--password", "abc12345", "--db", db_path
+        "add-user", "other02", "--role", "county", "--password", "qingzhou2019x", "--db", db_path
     )
     assert no_county.exit_code == 1 and "县" in no_county.output
     bad_county = run_cli(
@@ -95,7 +95,7 @@ def test_add_user_and_errors(run_cli, db_path):
         "--county",
         "哈尔滨",
         "--password",
-        "abc12345",
+        "qingzhou2019x",
         "--db",
         db_path,
     )
@@ -108,7 +108,7 @@ def test_add_user_and_errors(run_cli, db_path):
         "--institution",
         "不存在的学校",
         "--password",
-        "abc12345",
+        "qingzhou2019x",
         "--db",
         db_path,
     )
@@ -118,7 +118,7 @@ def test_add_user_and_errors(run_cli, db_path):
         .execute("SELECT after_json FROM audit_log WHERE entity = 'users'")
         .fetchone()[0]
     )
-    assert "$argon2" not in audit and "abc12345" not in audit
+    assert "$argon2" not in audit and "qingzhou2019x" not in audit
 
 
 def test_backup_command(run_cli, demo_db_path, tmp_path):

@@ -31,7 +31,7 @@ def test_disk_full_is_a_clear_message_and_nothing_half_written(db):
 def test_read_only_database_is_a_clear_message(db):
     db.execute("PRAGMA query_only = ON")
     with pytest.raises(UserError, match="只读"):
-        accounts.create_user(db, username="someone", password="abc12345", role="city")
+        accounts.create_user(db, username="someone", password="qingzhou2019x", role="city")
 
 
 def test_read_only_file_from_the_command_line(demo_db_path):
@@ -47,7 +47,7 @@ def test_read_only_file_from_the_command_line(demo_db_path):
                 "--role",
                 "city",
                 "--password",
-                "abc12345",
+                "qingzhou2019x",
                 "--db",
                 str(demo_db_path),
             ],

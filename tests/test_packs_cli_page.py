@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -139,7 +138,7 @@ def test_page_prints_a_village_and_marks_delivery(demo_db_path):
     assert county_box.options == ["望奎县"]
     at.selectbox[1].select_index([o for o in at.selectbox[1].options].index(town)).run()
     at.selectbox[2].select_index([o for o in at.selectbox[2].options].index(village)).run()
-    at.date_input[0].set_value(dt.date(2019, 6, 1))
+    at.text_input(key="pack_on").input("2019年6月1日")
     at.button[0].click().run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]

@@ -9,7 +9,7 @@ import pytest
 from portal_support import actor, enrol, session_form, workers_in
 from streamlit.testing.v1 import AppTest
 
-from portal import attendance, idnumber, sessions
+from portal import attendance, idnumber, login_sessions, sessions
 from portal import db as database
 from portal.db import one
 
@@ -75,19 +75,23 @@ def test_app_login_navigation_and_demo_notice(demo_db_path):
 
 def test_app_log_out_returns_to_the_login_form(demo_db_path, demo_db, inst):
     at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
-    at.session_state.actor = inst
-    at.session_state.last_active = time.time()
+    token = login_sessions.start(demo_db, "jigou_wangkui")
+    at.session_state.login_token = token
     at.run()
     assert at.title[0].value == "培训班次"
     by_label(at.button, "退出登录").click()
     at.run()
     assert "actor" not in at.session_state  # the login form itself: see the browser test
+    assert login_sessions.resume(demo_db, token) == (None, None)  # revoked on the server
+    row = one(demo_db, "SELECT revoked_why FROM login_sessions ORDER BY id DESC LIMIT 1")
+    assert row["revoked_why"] == "logout"
 
 
 def test_app_idle_session_expires(demo_db, demo_db_path, inst):
     at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
-    at.session_state.actor = inst
-    at.session_state.last_active = time.time() - 31 * 60
+    at.session_state.login_token = login_sessions.start(
+        demo_db, "jigou_wangkui", now=dt.datetime.now() - dt.timedelta(minutes=31)
+    )
     at.run()
     assert "actor" not in at.session_state
     assert "已自动退出" in texts(at)
@@ -95,11 +99,12 @@ def test_app_idle_session_expires(demo_db, demo_db_path, inst):
 
 
 def test_app_logs_out_a_deactivated_account(demo_db, demo_db_path, inst):
+    token = login_sessions.start(demo_db, "jigou_wangkui")
     demo_db.execute("UPDATE users SET active = 0 WHERE username = 'jigou_wangkui'")
     demo_db.conn.commit()
     at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
-    at.session_state.actor = inst
-    at.session_state.last_active = time.time()
+    at.session_state.login_token = token
+    at.session_state.actor = inst  # even a Streamlit session still holding the actor
     at.run()
     assert "actor" not in at.session_state
 
@@ -124,22 +129,24 @@ def test_sessions_page_create_and_publish(demo_db, demo_db_path, inst):
     at = page("sessions", inst, demo_db_path)
     assert "重建公开网站" not in [b.label for b in at.button]  # staff only
     at.text_input(key="new_address").input("新华村村委会<script>x</script>")
-    at.date_input(key="new_start").set_value(dt.date(2019, 6, 3)).run()
-    assert by_prefix(at.date_input, "new_end").value == dt.date(2019, 6, 12)  # follows the start
-    by_prefix(at.date_input, "new_end").set_value(dt.date(2019, 6, 11))
+    at.text_input(key="new_start").input("2019年6月3日").run()  # a whole date, typed
+    assert "读作 2019年6月3日" in texts(at)
+    assert by_prefix(at.text_input, "new_end").value == "2019-06-12"  # follows the start
+    by_prefix(at.text_input, "new_end").input("2019-06-11")
     at.text_input(key="new_phone").input("0455-5123456")
     at.number_input(key="new_cap").set_value(0)
     by_label(at.button, "保存为草稿").click()
     at.run()
     assert "课时与天数不符" in texts(at)  # 9 full days hold 72 class hours, not 80
+    assert "招生人数至少为1人" in texts(at)  # named at the same time: every problem at once
     # a shorter course brings its own hours and end date as defaults
     at.selectbox(key="new_course").set_value("sy-zhongzhi")
     at.run()
     assert by_prefix(at.number_input, "new_hours").value == 24
     at.selectbox(key="new_course").set_value("jz-jiazheng")
     at.run()
-    assert by_prefix(at.date_input, "new_end").value == dt.date(2019, 6, 12)  # 10 full days
-    by_prefix(at.date_input, "new_end").set_value(dt.date(2019, 6, 11))
+    assert by_prefix(at.text_input, "new_end").value == "2019-06-12"  # 10 full days
+    by_prefix(at.text_input, "new_end").input("20190611")
     by_prefix(at.number_input, "new_hours").set_value(72)
     by_label(at.button, "保存为草稿").click()
     at.run()
@@ -175,7 +182,7 @@ def test_sessions_page_lists_only_own_sessions_and_calendar(demo_db, demo_db_pat
     own = {r["id"] for r in sessions.list_sessions(demo_db, other)}
     assert options and len(options) == len(own)
     assert all("望奎" not in o for o in options)
-    at.radio[0].set_value("日历")
+    at.radio(key="view").set_value("日历")
     by_label(at.selectbox, "月份").set_value("2019-05")
     at.run()
     assert not at.exception
@@ -378,3 +385,47 @@ def test_stored_markdown_is_shown_as_text(demo_db, demo_db_path, inst):
     at.run()
     label = [c.label for c in at.checkbox if c.key.startswith(f"p_{sid}_")][0]
     assert label.startswith("\\[点我\\]\\(http\\://x\\.example\\)")
+
+
+def test_sessions_page_stays_on_the_session_after_publish_cancel_complete(
+    demo_db, demo_db_path, inst
+):
+    drafts = [sessions.create(demo_db, inst, session_form(demo_db, WANGKUI)) for _ in range(3)]
+    middle = drafts[1]
+    at = page("sessions", inst, demo_db_path)
+    at.selectbox(key="filter_status").set_value("draft").run()
+    by_label(at.selectbox, "选择班次查看或操作").set_value(middle).run()
+    by_label(at.button, "发布班次").click().run()
+    assert "班次已发布" in texts(at)
+    # no longer a draft, so out of the filtered list, yet still the session shown
+    assert by_label(at.selectbox, "选择班次查看或操作").value == middle
+    assert at.subheader[0].value.startswith(f"#{middle} ")
+    assert at.selectbox(key="filter_status").value == "draft"  # the filter is kept too
+    by_label(at.button, "标记为已结束").click().run()
+    assert "已标记为已结束" in texts(at)
+    assert at.subheader[0].value.startswith(f"#{middle} ")
+    last = drafts[2]
+    by_label(at.selectbox, "选择班次查看或操作").set_value(last).run()
+    at.text_input(key=f"cancel_reason_{last}").input("报名人数不足")
+    at.button(key=f"cancel_{last}").click().run()
+    assert "班次已取消" in texts(at)
+    assert at.subheader[0].value.startswith(f"#{last} ")
+    statuses = [
+        one(demo_db, "SELECT status FROM sessions WHERE id = ?", [i])["status"] for i in drafts
+    ]
+    assert statuses == ["draft", "completed", "cancelled"]
+
+
+def test_session_list_leaves_out_columns_that_say_nothing(demo_db, demo_db_path, inst):
+    from portal import views
+
+    sessions.create(demo_db, inst, session_form(demo_db, WANGKUI))
+    rows = sessions.list_sessions(demo_db, inst)
+    assert {"培训机构", "县（市、区）"}.isdisjoint(views.session_table(rows, "institution")[0])
+    staff = views.session_table(rows, "county")[0]
+    assert "培训机构" in staff and "县（市、区）" not in staff
+    assert "县（市、区）" in views.session_table(rows, "city")[0]
+    at = page("sessions", inst, demo_db_path)
+    assert "培训机构" not in list(at.dataframe[0].value.columns)
+    assert at.expander[0].label == "新建班次"  # the first thing under the title
+    assert list(at.dataframe[0].value.columns)[:4] == ["编号", "课程", "日期", "状态"]

@@ -13,7 +13,7 @@ from portal import accounts, attendance, enrolment, idnumber, sessions, siterebu
 from portal import db as database
 from portal import workers as workers_mod
 from portal.db import one
-from portal.errors import ScopeError, UserError
+from portal.errors import Problems, ScopeError, UserError
 
 WANGKUI = "231221"
 BEILIN = "231202"
@@ -67,6 +67,38 @@ def test_institution_creates_draft_session_in_its_county_with_audit(ctx):
     assert json.loads(log[0]["after_json"])["capacity"] == 30
 
 
+def test_session_form_names_every_problem_at_once(ctx):
+    form = session_form(
+        ctx.db,
+        WANGKUI,
+        start_date="2019-06-12",
+        end_date="2019-06-03",
+        capacity=0,
+        contact_phone="12345",
+        address="",
+        daily_start="8点",
+    )
+    with pytest.raises(Problems) as caught:
+        sessions.create(ctx.db, ctx.wk_inst, form)
+    found = caught.value.problems
+    assert len(found) == 5, found
+    for part in ("早于开班日期", "至少为1人", "格式不对", "培训地点不能为空", "08:30"):
+        assert any(part in p for p in found), (part, found)
+    assert str(caught.value).startswith("有5处需要改正")
+
+
+def test_session_dates_typed_whole_are_read_as_typed(ctx):
+    for typed in ("2019-06-03", "2019/6/3", "2019年6月3日", "20190603", "２０１９．６．３"):
+        sid = sessions.create(
+            ctx.db,
+            ctx.wk_inst,
+            session_form(ctx.db, WANGKUI, start_date=typed, end_date="2019-06-12"),
+        )
+        assert one(ctx.db, "SELECT start_date FROM sessions WHERE id = ?", [sid]) == {
+            "start_date": "2019-06-03"
+        }
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [
@@ -86,7 +118,8 @@ def test_institution_creates_draft_session_in_its_county_with_audit(ctx):
         ({"mode": "网上"}, "集中"),
         ({"daily_start": "16:30", "daily_end": "08:30"}, "要晚于开始时间"),
         ({"daily_start": "8点"}, "格式不对"),
-        ({"start_date": "2019-13-01"}, "不是有效日期"),
+        ({"start_date": "2019-13-01"}, "不存在"),
+        ({"start_date": "6/1/2019"}, "看不懂"),
         ({"class_hours": "很多"}, "须为数字"),
     ],
 )
@@ -624,11 +657,11 @@ def test_account_admin_is_city_admin_only(ctx):
     assert useradmin.list_users(ctx.db, plain_city)
     for call in (
         lambda: useradmin.create(
-            ctx.db, plain_city, username="newuser", password="abc12345", role="city"
+            ctx.db, plain_city, username="newuser", password="qingzhou2019x", role="city"
         ),
         lambda: useradmin.set_active(ctx.db, plain_city, "jigou_beilin", False),
         lambda: useradmin.unlock(ctx.db, plain_city, "jigou_beilin"),
-        lambda: useradmin.reset_password(ctx.db, plain_city, "jigou_beilin", "newpass123"),
+        lambda: useradmin.reset_password(ctx.db, plain_city, "jigou_beilin", "qingzhou2020y"),
     ):
         with pytest.raises(ScopeError):
             call()
@@ -651,7 +684,7 @@ def test_admin_creates_deactivates_unlocks_and_resets(ctx):
             ctx.db,
             ctx.city,
             username="x_admin",
-            password="abc12345",
+            password="qingzhou2019x",
             role="county",
             county="望奎县",
             is_admin=True,
@@ -665,7 +698,7 @@ def test_admin_creates_deactivates_unlocks_and_resets(ctx):
     for _ in range(5):
         with pytest.raises(UserError):
             accounts.authenticate(ctx.db, "bl_teacher", "wrong-pass1")
-    with pytest.raises(UserError, match="锁定"):
+    with pytest.raises(UserError, match="用户名或密码不对"):  # locked: the same answer
         accounts.authenticate(ctx.db, "bl_teacher", "teach2019x")
     useradmin.unlock(ctx.db, ctx.city, "bl_teacher")
     accounts.authenticate(ctx.db, "bl_teacher", "teach2019x")

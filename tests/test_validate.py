@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,3 +56,42 @@ def test_validators_never_crash(text):
             fn(text)
         except UserError:
             pass
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2019-06-01",
+        "2019-6-1",
+        "2019/06/01",
+        "2019.6.1",
+        "2019年6月1日",
+        "2019年6月1号",
+        "20190601",
+        "２０１９－０６－０１",
+        " 2019 6 1 ",
+    ],
+)
+def test_a_whole_date_is_read_as_typed(typed):
+    assert validate.date_text(typed, field="开班日期") == dt.date(2019, 6, 1)
+
+
+@pytest.mark.parametrize(
+    "typed, reason",
+    [
+        ("6/1/2019", "看不懂"),
+        ("2019-02-30", "不存在"),
+        ("2019年13月1日", "不存在"),
+        ("明天", "看不懂"),
+        ("201961", "看不懂"),
+    ],
+)
+def test_a_date_it_cannot_read_is_refused_in_chinese(typed, reason):
+    with pytest.raises(UserError, match=reason):
+        validate.date_text(typed, field="开班日期")
+
+
+def test_empty_date_is_none_unless_required():
+    assert validate.date_text("  ", field="离校日期") is None
+    with pytest.raises(UserError, match="开班日期不能为空"):
+        validate.date_text("", field="开班日期", required=True)

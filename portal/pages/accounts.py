@@ -59,54 +59,89 @@ with tab_users:
             flash.act(lambda: useradmin.set_active(db, actor, who, True), f"已启用 {who}。")
         if c2.button("解锁", key="unlock"):
             flash.act(lambda: useradmin.unlock(db, actor, who), f"已解锁 {who}。")
-        new_password = c3.text_input(
-            "新密码（至少8位，含字母和数字）", type="password", key="newpw"
-        )
-        if c3.button("重设密码", key="resetpw"):
-            flash.act(
-                lambda: useradmin.reset_password(db, actor, who, new_password),
-                f"已重设 {who} 的密码，请当面或电话告知本人。",
+        # A form sends what was typed with the click: no value is lost to a Tab or a rerun.
+        with c3.form("reset_password"):
+            new_password = st.text_input(
+                "新密码（至少8位，含字母和数字）", type="password", key="newpw"
             )
+            if st.form_submit_button("重设密码"):
+                flash.act(
+                    lambda: useradmin.reset_password(
+                        db,
+                        actor,
+                        who,
+                        new_password,
+                        keep_session=st.session_state.get("login_token"),
+                    ),
+                    f"已重设 {who} 的密码，请当面或电话告知本人。",
+                )
 
     if actor.is_admin:
         st.subheader("新建账户")
         roles = list(accounts.ROLES)
+        # the role decides the fields below, so it is picked outside the form
         role = st.selectbox("角色", roles, format_func=accounts.ROLES.get, key="new_role")
-        c1, c2 = st.columns(2)
-        username = c1.text_input("用户名（英文字母、数字）", key="new_username")
-        display = c2.text_input("名称（显示在页面上）", key="new_display")
-        password = c1.text_input("初始密码", type="password", key="new_password")
-        county = institution_id = None
-        is_admin = False
-        if role == "county":
-            county = c2.selectbox(
-                "所属县（市、区）", [c["name"] for c in catalogue.counties()], key="new_county"
-            )
-        elif role == "institution":
-            insts = {
-                r["id"]: r["name"]
-                for r in db.query("SELECT id, name FROM institutions ORDER BY name")
-            }
-            institution_id = c2.selectbox(
-                "培训机构", list(insts), format_func=insts.get, key="new_inst"
-            )
-        else:
-            is_admin = c2.checkbox("设为管理员", key="new_admin")
-        if st.button("新建账户", type="primary"):
-            flash.act(
-                lambda: useradmin.create(
-                    db,
-                    actor,
-                    username=username,
-                    password=password,
-                    role=role,
-                    display_name=display.strip() or None,
-                    county=county,
-                    institution_id=institution_id,
-                    is_admin=is_admin,
-                ),
-                f"已新建账户 {username.strip()}。",
-            )
+        with st.form("new_account"):
+            c1, c2 = st.columns(2)
+            username = c1.text_input("用户名（英文字母、数字）", key="new_username")
+            display = c2.text_input("名称（显示在页面上）", key="new_display")
+            password = c1.text_input("初始密码", type="password", key="new_password")
+            county = institution_id = None
+            is_admin = False
+            if role == "county":
+                county = c2.selectbox(
+                    "所属县（市、区）", [c["name"] for c in catalogue.counties()], key="new_county"
+                )
+            elif role == "institution":
+                insts = {
+                    r["id"]: r["name"]
+                    for r in db.query("SELECT id, name FROM institutions ORDER BY name")
+                }
+                institution_id = c2.selectbox(
+                    "培训机构", list(insts), format_func=insts.get, key="new_inst"
+                )
+            else:
+                is_admin = c2.checkbox("设为管理员", key="new_admin")
+            if st.form_submit_button("新建账户", type="primary"):
+                flash.act(
+                    lambda: useradmin.create(
+                        db,
+                        actor,
+                        username=username,
+                        password=password,
+                        role=role,
+                        display_name=display.strip() or None,
+                        county=county,
+                        institution_id=institution_id,
+                        is_admin=is_admin,
+                    ),
+                    f"已新建账户 {username.strip()}。",
+                )
+
+    locks = useradmin.recent_locks(db, actor)
+    if locks:
+        st.subheader("登录锁定提醒")
+        st.caption(
+            f"同一账户从同一地址连续输错{accounts.MAX_FAILURES}次密码会被锁定，每次锁定比上次更久。"
+            "多次锁定可能是有人在猜密码：请联系账户本人核实，需要时点“解锁”。"
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "用户名": r["username"],
+                        "名称": r["display_name"] or "（没有这个账户）",
+                        "来源地址": r["client"],
+                        "锁定次数": r["locks"],
+                        "状态": "锁定中" if r["locked_now"] else "已到期",
+                        "锁定到": (r["locked_until"] or "").replace("T", " "),
+                    }
+                    for r in locks
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 with tab_log:
     c1, c2, c3, c4, c5 = st.columns(5)

@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from portal import areas, clock, demo, ui  # noqa: E402
+from portal.datefield import date_field  # noqa: E402
 from portal.packs import batches  # noqa: E402
 
 actor = ui.require_staff()
@@ -45,12 +46,15 @@ else:
         path = areas.full_name(db, village["code"]) if village else None
 who = st.radio("打印对象", ["只打印想参加培训的人", "全部劳动力"], horizontal=True)
 default_on = dt.date(2019, 6, 1) if demo.is_demo(db) else clock.today()
-on = st.date_input("按哪一天列出“近期培训班”和招工信息", value=default_on)
+on = date_field("按哪一天列出“近期培训班”和招工信息", default_on, key="pack_on")
 if demo.is_demo(db):
     st.caption("示例数据是2019年的培训班，所以默认按2019年6月1日列出。")
 
 
 def make_packs():
+    if on is None:
+        st.warning("请先填好“按哪一天列出”的日期。")
+        return None
     if by != "按人" and not path:
         st.warning("请先选择乡镇和村。")
         return None
