@@ -69,5 +69,5 @@ def english_words(message: str, file_name: str = "") -> list[str]:
     text = message.replace(file_name, "")
     for word in ALLOWED_LATIN:
         text = text.replace(word, "")
-    text = re.sub(r"\.(xlsx|xlsm|xls|ods|csv|txt)\b", "", text)
+    text = re.sub(r"\.[a-z]{2,4}\b", "", text)  # extensions: .xlsx, .xls, .csv ...
     return re.findall(r"[A-Za-z]{2,}", text)

@@ -101,6 +101,7 @@ def _start(path: Path, county_code, file_name, today) -> subprocess.Popen:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        "RUST_BACKTRACE": "0",  # a workbook too big for memory: one line, not a backtrace
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "portal.ledger.checking"],

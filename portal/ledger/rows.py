@@ -154,7 +154,9 @@ def is_footer(raw: dict, cells=None) -> bool:
     ``cells``, the whole row, when given: the footer word may stand in any column, one the
     ledger does not map as well (制表单位（盖章） under the 序号 column, say).
     """
-    if cell_text(raw.get("id_number")) and not _FOOTER.match(cell_text(raw.get("name"))):
+    if cell_text(raw.get("id_number"))[:1].isdigit() and not _FOOTER.match(
+        cell_text(raw.get("name"))
+    ):
         return False
     if cell_text(raw.get("township")) and cell_text(raw.get("village")):
         return False
