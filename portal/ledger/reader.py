@@ -12,6 +12,7 @@ filled-down cells into the rows below is ``tidy.py``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -557,54 +558,66 @@ def _merged(rows, merges) -> Iterator[tuple[int, list]]:
 
 def decode(data: bytes, name: str = "文件") -> str:
     """UTF-8 (with or without BOM), UTF-16 ("Unicode 文本"), then GB18030, which WPS saves."""
-    return _decoder(data[:65536], name, data)[1]
+    encoding = _encoding(io.BytesIO(data), name)
+    return data.decode(encoding)
 
 
-def _encoding(data: bytes, name: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+BLOCK = 1 << 20
+
+
+def _encoding(fh, name: str) -> str:
+    """The file's encoding, checked over the whole file a block at a time (never all held)."""
+    head = fh.read(4096)
+    fh.seek(0)
+    if head.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    head = data[:4096]
-    if head.count(b"\x00") > len(head) // 4:
-        zeros_odd = head[1::2].count(0)
-        return "utf-16-le" if zeros_odd >= head[0::2].count(0) else "utf-16-be"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError as exc:
-        raise UserError(
-            f"“{name}”的文字编码无法识别（既不是 UTF-8 也不是 GBK/GB18030 或 UTF-16）："
-            "请在表格程序里另存为“CSV UTF-8”或 .xlsx 后再导入。"
-        ) from exc
+    elif head.count(b"\x00") > len(head) // 4:
+        return "utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        fh.seek(0)
+        try:
+            while block := fh.read(BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        fh.seek(0)
+        return encoding
+    raise UserError(
+        f"“{name}”的文字编码无法识别（既不是 UTF-8 也不是 GBK/GB18030 或 UTF-16）："
+        "请在表格程序里另存为“CSV UTF-8”或 .xlsx 后再导入。"
+    )
 
 
-def _decoder(_head: bytes, name: str, data: bytes) -> tuple[str, str]:
-    encoding = _encoding(data, name)
-    try:
-        return encoding, data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise UserError(
-            f"“{name}”的文字编码无法识别：请在表格程序里另存为“CSV UTF-8”或 .xlsx 后再导入。"
-        ) from exc
+def _lines(fh) -> int:
+    count = 0
+    while block := fh.read(BLOCK):
+        count += block.count(b"\n")
+    fh.seek(0)
+    return count
 
 
 def _open_csv(path: Path, name: str) -> Sheet:
-    """CSV or tab-separated text. Row numbers count records, as a spreadsheet shows them:
-    a quoted cell holding a line break is still one row."""
-    _, text = _decoder(b"", name, path.read_bytes())
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    sample = text[:4096]
+    """CSV or tab-separated text, read as a stream. Row numbers count records, as a
+    spreadsheet shows them: a quoted cell holding a line break is still one row."""
+    with open(path, "rb") as raw:
+        encoding = _encoding(raw, name)
+        lines = _lines(raw)
+    fh = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by cells()
+    try:
+        sample = fh.read(4096)
+        fh.seek(0)
+    except UnicodeDecodeError as exc:  # pragma: no cover - checked above
+        fh.close()
+        raise UserError(f"“{name}”的文字编码无法识别。") from exc
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines = text.count("\n")
-    del text
+    source = (line.replace("\x00", "") for line in fh) if "\x00" in sample else fh
+    reader = csv.reader(source, delimiter=delimiter)
     head: list[tuple[int, list]] = []
     try:
         for number, cells in enumerate(reader, start=1):
@@ -612,25 +625,43 @@ def _open_csv(path: Path, name: str) -> Sheet:
             if number >= HEADER_SEARCH_ROWS:
                 break
     except csv.Error as exc:
-        raise UserError(f"“{name}”不是有效的 CSV 文件：{exc}") from exc
+        fh.close()
+        raise UserError(f"“{name}”不是有效的 CSV 文件：{_csv_reason(exc)}") from exc
     found = _locate_header(head)
     if not found:
+        fh.close()
         raise _no_header(name)
     header_row, data_row, columns, aux, unmapped = found
 
     def cells():
         number = len(head)
-        for n, row in head:
-            if n >= data_row:
-                yield n, row
         try:
+            for n, row in head:
+                if n >= data_row:
+                    yield n, row
             for row in reader:
                 number += 1
                 yield number, row
         except csv.Error as exc:
-            raise UserError(f"“{name}”第{number + 1}行附近的 CSV 格式有误：{exc}") from exc
+            raise UserError(
+                f"“{name}”第{number + 1}行附近的 CSV 格式有误：{_csv_reason(exc)}"
+            ) from exc
+        finally:
+            fh.close()
 
     return Sheet(name, header_row, columns, cells(), max(0, lines - header_row), "", aux, unmapped)
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's English reason in Chinese."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "有一个单元格太长（超过13万字），请检查是否有引号没有配对。"
+    if "new-line character seen in unquoted field" in text:
+        return "单元格里有没有加引号的换行。"
+    if "NUL" in text:
+        return "文件里有无法识别的字符。"
+    return "引号或分隔符不配对，请用表格程序打开后重新另存为 CSV。"
 
 
 # --- what to read where ------------------------------------------------------------------
