@@ -198,12 +198,14 @@ def child(kind: str, file: str, db_file: str) -> None:
 
     me = psutil.Process()
     peak = [me.memory_info().rss]
+    own_peak = [peak[0]]
     stop = threading.Event()
 
     def sample():
         """This process and its checking process together: both hold the ledger's rows."""
         while not stop.wait(0.02):
             total = me.memory_info().rss
+            own_peak[0] = max(own_peak[0], total)
             for child in me.children(recursive=True):
                 try:
                     total += child.memory_info().rss
@@ -261,7 +263,17 @@ def child(kind: str, file: str, db_file: str) -> None:
         counts = result.counts()
     stop.set()
     sampler.join()
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak[0] / 1024 / 1024, **counts}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "peak_mb": peak[0] / 1024 / 1024,
+                "importer_peak_mb": own_peak[0] / 1024 / 1024,
+                **counts,
+            }
+        )
+    )
 
 
 def _run_child(kind: str, file: Path, db_file: Path) -> dict:

@@ -107,7 +107,7 @@ def county_workbook(path):
     ws.append([None, None, None, None, "联系电话：0455-5812345"])  # 14
 
     ws = wb.create_sheet("东郊镇")
-    ws.append(["姓名", "身份证号", "乡镇", "村", "户编号", "联系电话"])
+    ws.append(["姓名", "身份证号（18位）", "乡镇", "村", "户编号", "联系电话(手机)"])
     ws.append(["钱多多", ident(7), "东郊镇", "前进村", "D001", "13700000007"])  # 2
     ws.append(["钱少少", ident(8), None, None, None, None])  # 3: carried from row 2
     ws.append(["周全", ident(9), None, "后进村", "D002", None])  # 4: a new village

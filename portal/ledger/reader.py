@@ -107,7 +107,7 @@ _AUX = {_norm(name): key for key, names in AUX_HEADERS.items() for name in names
 
 
 def header_field(cell) -> str | None:
-    return _LOOKUP.get(_norm(cell))
+    return _label_key(cell)[0]
 
 
 @dataclass
@@ -278,10 +278,19 @@ def _single(name: str, sheet: Sheet) -> Ledger:
 # --- headers ---------------------------------------------------------------------------
 
 
+_NOTE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+
+
 def _label_key(text) -> tuple[str | None, str | None]:
-    """(field, aux) the header text names."""
+    """(field, aux) the header text names; a note in brackets is ignored when the name
+    alone is known: '身份证号码（18位）', '联系电话(手机)', '所在村(屯)'."""
     key = _norm(text)
-    return _LOOKUP.get(key), _AUX.get(key)
+    found = _LOOKUP.get(key), _AUX.get(key)
+    if found == (None, None) and ("(" in key or "[" in key or "【" in key):
+        bare = _NOTE.sub("", key)
+        if bare and bare != key:
+            found = _LOOKUP.get(bare), _AUX.get(bare)
+    return found
 
 
 def _is_id_like(cell) -> bool:
