@@ -14,7 +14,9 @@ footer.
 
 from __future__ import annotations
 
+import operator
 import re
+from itertools import repeat
 
 CARRIED = ("county", "township", "village", "household_no")
 _RESETS = {  # a new value here ends the blocks of the fields after it
@@ -55,22 +57,24 @@ class Tidy:
 
     def _unwrap(self, rows: list[list]) -> None:
         for i in self.texts:
-            column = [r[i] for r in rows]
-            if any(v.__class__ is str and v[:1] == "=" for v in column):
+            column = list(map(operator.itemgetter(i), rows))
+            if _any_text(column, str.startswith, "="):
                 for r in rows:
                     v = r[i]
                     if v.__class__ is str and (m := _FORCED.match(v.strip())):
                         r[i] = m.group(1)
         if self.phone is not None:
-            for r in rows:
-                v = r[self.phone]
-                if v.__class__ is str and v[-2:] == ".0" and (m := _FLOAT_PHONE.match(v.strip())):
-                    r[self.phone] = m.group(1)
+            column = list(map(operator.itemgetter(self.phone), rows))
+            if _any_text(column, str.endswith, ".0"):
+                for r in rows:
+                    v = r[self.phone]
+                    if v.__class__ is str and (m := _FLOAT_PHONE.match(v.strip())):
+                        r[self.phone] = m.group(1)
 
     def _carry(self, rows: list[list]) -> None:
         last, name_at, id_at, relation_at = self.last, self.name, self.id, self.relation
         carried = self.carried
-        if all(all(map(_filled, (r[at] for r in rows))) for _, at in carried):
+        if all(_all_filled(list(map(operator.itemgetter(at), rows))) for _, at in carried):
             for key, at in carried:  # every cell given: nothing to carry (the usual file)
                 if rows:
                     last[key] = rows[-1][at]
@@ -93,13 +97,20 @@ class Tidy:
                         r[at] = last[key]
 
 
-def _filled(value) -> bool:
-    return (
-        value.__class__ is str
-        and value != ""
-        and not value.isspace()
-        or (value is not None and value.__class__ is not str)
-    )
+def _any_text(column: list, test, affix: str) -> bool:
+    """Does any text cell pass ``test(cell, affix)``? At C speed when every cell is text."""
+    try:
+        return any(map(test, column, repeat(affix)))
+    except TypeError:  # numbers or dates from a workbook
+        return any(v.__class__ is str and test(v, affix) for v in column)
+
+
+def _all_filled(column: list) -> bool:
+    """Is every cell given (not empty, not just spaces)? At C speed when all are text."""
+    try:
+        return all(map(str.strip, column))
+    except TypeError:
+        return all(v is not None and (v.__class__ is not str or v.strip()) for v in column)
 
 
 def _text(value) -> str:
