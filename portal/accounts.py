@@ -6,12 +6,12 @@ Passwords never leave this module in clear: not in the audit log, not in any log
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from zxcvbn import zxcvbn
 
 from portal import audit, clock
 from portal.db import one, transaction
@@ -31,7 +31,17 @@ ROLES = {"city": "市级工作人员", "county": "县级工作人员", "institut
 
 _hasher = PasswordHasher()
 # verified against when the username is unknown: the same argon2 work as a real account
-_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for an unknown user, so the answer takes the same argon2 work.
+
+    Made on first use, not at import: hashing costs about 0.15 s, which every command paid.
+    """
+    return _hasher.hash("timing-equaliser-not-a-password")
+
+
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 
 
@@ -46,6 +56,8 @@ def check_password_strength(password: str, *, user_inputs: tuple[str, ...] = ())
         raise UserError(f"密码至少{MIN_PASSWORD}位。")
     if password.isdigit() or password.isalpha():
         raise UserError("密码要同时包含字母和数字。")
+    from zxcvbn import zxcvbn  # its dictionaries take 0.2 s to load: only when a password is set
+
     result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
     if result["score"] < MIN_SCORE:
         raise UserError(
@@ -161,7 +173,7 @@ def authenticate(
         locked = bool(
             fail and fail["locked_until"] and dt.datetime.fromisoformat(fail["locked_until"]) > now
         )
-        matches = _password_matches(row["password_hash"] if row else _DUMMY_HASH, password)
+        matches = _password_matches(row["password_hash"] if row else _dummy_hash(), password)
         if matches and row["active"] and not locked:
             if fail:
                 db.execute(

@@ -57,3 +57,17 @@ def write_csv(
         w.writerow(r)
     path.write_bytes(buf.getvalue().encode(encoding))
     return path
+
+
+ALLOWED_LATIN = ("Excel", "WPS", "CSV", "UTF-8", "UTF-16", "GBK", "GB18030", "HTML", "PDF")
+
+
+def english_words(message: str, file_name: str = "") -> list[str]:
+    """Latin words in a message other than program, format and file names: should be none."""
+    import re
+
+    text = message.replace(file_name, "")
+    for word in ALLOWED_LATIN:
+        text = text.replace(word, "")
+    text = re.sub(r"\.[a-z]{2,4}\b", "", text)  # extensions: .xlsx, .xls, .csv ...
+    return re.findall(r"[A-Za-z]{2,}", text)

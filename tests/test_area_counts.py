@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 from ledger_files import ident, write_csv
-from portal_support import actor, session_form, workers_in
+from portal_support import actor, enrol, session_form, workers_in
 
 from portal import attendance, coverage, enrolment, sessions
 from portal import db as database
@@ -131,11 +131,10 @@ def test_ledger_edit_and_unregistered_person_keep_the_counts(demo_db, wangkui):
     )
     assert changed["village_code"] == second["code"]
     assert_counts_right(demo_db)
-    inst = actor(demo_db, "jigou_wangkui")
     before = stored(demo_db)
-    workers_mod.record_unregistered(
+    workers_mod.record_unregistered(  # county staff record them; institutions submit a request
         demo_db,
-        inst,
+        staff,
         id_number=ident(800_001),
         name="未建档者",
         township_code=first["township_code"],
@@ -150,7 +149,7 @@ def test_enrolment_completion_correction_and_withdrawal_keep_the_counts(demo_db)
     sid = sessions.create(demo_db, inst, session_form(demo_db, WANGKUI))
     sessions.publish(demo_db, inst, sid)
     wids = workers_in(demo_db, WANGKUI, 3)
-    eids = [enrolment.enrol(demo_db, inst, sid, w) for w in wids]
+    eids = [enrol(demo_db, inst, sid, w) for w in wids]
     assert_counts_right(demo_db)
     session = sessions.get(demo_db, inst, sid)
     days = sessions.session_days(session)
@@ -164,7 +163,7 @@ def test_enrolment_completion_correction_and_withdrawal_keep_the_counts(demo_db)
     assert_counts_right(demo_db)
     sid2 = sessions.create(demo_db, inst, session_form(demo_db, WANGKUI))
     sessions.publish(demo_db, inst, sid2)
-    other = enrolment.enrol(demo_db, inst, sid2, workers_in(demo_db, WANGKUI, 1)[0])
+    other = enrol(demo_db, inst, sid2, workers_in(demo_db, WANGKUI, 1)[0])
     enrolment.withdraw(demo_db, inst, other, "外出务工")
     assert_counts_right(demo_db)
 

@@ -52,3 +52,51 @@ def test_county_clerk_uploads_a_gb18030_ledger(portal_server, page, demo_db_path
     go(page, "覆盖进度")
     page.get_by_text("覆盖率").first.wait_for(timeout=WAIT)
     page.get_by_text("望奎县：各乡镇覆盖进度").wait_for(timeout=WAIT)
+
+
+def test_a_county_workbook_upload_then_a_failed_one_clears_the_success(
+    portal_server, page, demo_db_path, tmp_path
+):
+    """A multi-sheet workbook (汇总 first, merged 乡镇/村, two-row header): every person in,
+    the skipped sheet named; then an HTML table saved as .xls: its message, and no success
+    from the import before left on screen."""
+    from tests.test_ledger_workbooks import county_workbook
+
+    workbook = county_workbook(tmp_path / "望奎县台账.xlsx")
+    url = portal_server(demo_db_path)
+    log_in(page, url, "wangkui_staff")
+    go(page, "台账")
+    page.get_by_role("tab", name="导入台账").click()
+    page.locator("input[type=file]").set_input_files(str(workbook))
+    page.get_by_role("button", name="开始导入").click()
+    success = page.get_by_test_id("stAlertContentSuccess").filter(has_text="新增9人")
+    success.wait_for(timeout=WAIT)
+    assert "跳过工作表：汇总" in success.inner_text()
+    page.get_by_text("拒收的行").wait_for(timeout=WAIT)
+    db = database.connect(demo_db_path)
+    names = {
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM workers WHERE id_number IN (SELECT id_number FROM workers "
+            "WHERE source_file = '望奎县台账.xlsx')"
+        )
+    }
+    db.conn.close()
+    assert names == {
+        "王大山",
+        "李秀英",
+        "王小明",
+        "赵铁柱",
+        "赵二妹",
+        "孙有福",
+        "钱多多",
+        "钱少少",
+        "周全",
+    }
+
+    fake = tmp_path / "导出.xls"
+    fake.write_text("<html><body><table><tr><td>姓名</td></tr></table></body></html>")
+    page.locator("input[type=file]").set_input_files(str(fake))
+    page.get_by_role("button", name="开始导入").click()
+    page.get_by_test_id("stAlertContentError").filter(has_text="网页").wait_for(timeout=WAIT)
+    assert page.get_by_test_id("stAlertContentSuccess").filter(has_text="新增9人").count() == 0

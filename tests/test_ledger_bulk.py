@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from openpyxl import Workbook
 
+from portal.errors import UserError
 from portal.ledger import importer, reader
 from portal.ledger.importer import import_ledger
 from portal.scope import SYSTEM
-from tests.ledger_files import HEADER, ident, write_csv
+from tests.ledger_files import HEADER, english_words, ident, write_csv
 
 
 def rows(first, last, county="望奎"):
@@ -101,16 +102,11 @@ def _outcome(db, path):
     )
 
 
-def test_calamine_and_openpyxl_read_a_ledger_alike(db_path, tmp_path, monkeypatch):
+def test_calamine_reads_cell_types_as_the_checks_need(db_path, tmp_path):
     from portal import db as database
 
     path = _xlsx(tmp_path / "台账.xlsx")
-    assert reader._open_xlsx_calamine(path, path.name) is not None
-    fast = _outcome(database.connect(tmp_path / "fast.db"), path)
-    monkeypatch.setattr(reader, "_open_xlsx_calamine", lambda path, name: None)
-    slow = _outcome(database.connect(tmp_path / "slow.db"), path)
-    assert fast == slow
-    counts, rejected, warnings, stored = fast
+    counts, rejected, warnings, stored = _outcome(database.connect(tmp_path / "fast.db"), path)
     assert counts["new"] == 4 and counts["skipped"] == 2
     assert rejected == [(5, "李四", rejected[0][2])] and "存成了数字" in rejected[0][2]
     assert [r for r, _ in warnings] == [7, 7, 8, 8]  # gender, phone; gender, "也许"
@@ -118,12 +114,12 @@ def test_calamine_and_openpyxl_read_a_ledger_alike(db_path, tmp_path, monkeypatc
     assert notes[ident(1)] == "5" and notes[ident(5)] == "2019-03-01"
 
 
-def test_a_file_calamine_cannot_open_still_gets_openpyxls_explanation(tmp_path):
+def test_a_broken_workbook_gets_a_chinese_explanation(tmp_path):
     fake = tmp_path / "x.xlsx"
     fake.write_bytes(b"PK\x03\x04 not really a zip")
-    assert reader._open_xlsx_calamine(fake, fake.name) is None
-    with pytest.raises(Exception, match="不是有效的 .xlsx"):
+    with pytest.raises(UserError, match="已损坏") as caught:
         reader.open_ledger(fake)
+    assert english_words(str(caught.value), "x.xlsx") == []
 
 
 def test_city_import_for_one_county_moves_a_worker_stored_in_another(db, tmp_path):
@@ -145,7 +141,7 @@ def _mixed_csv(path):
     data[10][2] = ident(3)  # duplicate of row 3
     data[20][2] = "12345"  # bad length
     data[30][1] = ""  # no name
-    data[40][4] = ""  # no township
+    data[40][3], data[40][4] = "兰西", ""  # a new county without its township
     data[50][7] = "电话坏了"  # phone dropped: a warning
     data.insert(60, ["", "", "", "", "", "", "", "", "", ""])  # blank: skipped
     return write_csv(path, data)

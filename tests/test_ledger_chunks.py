@@ -88,7 +88,7 @@ def one_by_one(rows, county, fields=FIELDS, columns=COLUMNS):
     checker = RowChecker(county, set(fields), today=TODAY)
     accepted, rejected, warnings, skipped = {}, [], [], 0
     for number, cells in enumerate(rows, start=3):
-        out = checker.check(number, mapped(columns, cells))
+        out = checker.check(number, mapped(columns, cells), cells)
         if out.kind == "ok":
             accepted[number] = (out.id_text, out.id_number, out.record)
             warnings += [(number, out.name, out.id_text, w) for w in out.warnings]
@@ -144,7 +144,9 @@ def test_clean_rows_take_the_column_way_and_the_rest_the_row_checker(monkeypatch
     seen = []
     real = RowChecker.check
     monkeypatch.setattr(
-        RowChecker, "check", lambda self, n, raw: seen.append(n) or real(self, n, raw)
+        RowChecker,
+        "check",
+        lambda self, n, raw, cells=None: seen.append(n) or real(self, n, raw, cells),
     )
     columns = {"name": 1, "id_number": 2, "county": 3, "township": 4, "village": 5}
     checker = ChunkChecker(RowChecker(None, set(columns), today=TODAY), columns)

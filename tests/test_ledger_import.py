@@ -138,8 +138,8 @@ def test_every_reject_reason_and_the_report(db, tmp_path, run_cli):
         ["", "钱六", ident(1), "望奎", "灵山乡", "东村"],  # 10 duplicate of 3
         ["", "钱七", ident(7), "哈尔滨", "某镇", "某村"],  # 11 not Suihua
         ["", "钱八", ident(8), "兰西", "某镇", "某村"],  # 12 not --county
-        ["", "钱九", ident(9), "望奎", "", "东村"],  # 13 no township
-        ["", "钱十", ident(10), "望奎", "灵山乡", ""],  # 14 no village
+        ["", "钱九", ident(9), "望奎", "", "东村"],  # 13 a new county: no township carried
+        ["", "钱十", ident(10), "望奎", "灵山乡", ""],  # 14 a new township: no village
         ["", '=HYPERLINK("http://x")', ident(11), "望奎", "灵山乡", "东村"],  # 15 ok
         ["", "", "", "", "", ""],  # 16 blank
         ["合计", "合计：13人"],  # 17 footer
@@ -158,20 +158,14 @@ def test_every_reject_reason_and_the_report(db, tmp_path, run_cli):
         db.conn.execute("PRAGMA database_list").fetchone()[2],
     )
     assert out.exit_code == 0, out.output
-    counts = json.loads(out.output.strip().splitlines()[-1])
-    assert counts == {
-        "new": 2,
-        "updated": 0,
-        "unchanged": 0,
-        "rejected": 11,
-        "skipped": 2,
-        "warnings": 0,
-    }
-    assert all(isinstance(v, int) for v in counts.values())
+    summary = json.loads(out.output.strip().splitlines()[-1])
+    counts = {k: summary[k] for k in ("new", "updated", "unchanged", "rejected", "skipped")}
+    assert counts == {"new": 2, "updated": 0, "unchanged": 0, "rejected": 11, "skipped": 2}
+    assert (summary["warnings"], summary["missing"], summary["missing_people"]) == (0, 0, [])
     ws = load_workbook(report).active
     cells = [[c.value for c in r] for r in ws.iter_rows()]
-    assert cells[1] == ["行号", "姓名", "身份证号", "原因"]
-    body = cells[2:]
+    assert cells[1] == ["工作表", "行号", "姓名", "身份证号", "原因"]
+    body = [r[1:] for r in cells[2:]]
     assert [r[0] for r in body] == list(range(4, 15))
     reasons = {r[0]: r[3] for r in body}
     assert reasons[4] == "缺少姓名。"
@@ -198,7 +192,10 @@ def test_report_csv_and_formula_cells(db, tmp_path, run_cli):
     assert out.exit_code == 0
     with open(report, encoding="utf-8-sig", newline="") as fh:
         got = list(csv.reader(fh))
-    assert got == [["行号", "姓名", "身份证号", "原因"], ["3", "'=1+2", "", "缺少身份证号。"]]
+    assert got == [
+        ["工作表", "行号", "姓名", "身份证号", "原因"],
+        ["", "3", "'=1+2", "", "缺少身份证号。"],
+    ]
 
 
 def test_reimport_reports_new_updated_unchanged(db, tmp_path):
@@ -246,7 +243,7 @@ def test_county_scope(db, tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        (b"\x00\x01garbage", "表头"),
+        (b"\x00\x01garbage", "无法识别"),
         ("姓名,电话\n张三,1\n".encode(), "表头"),
     ],
 )
@@ -261,7 +258,7 @@ def test_not_a_spreadsheet(tmp_path, run_cli, db_path):
     fake = tmp_path / "x.xlsx"
     fake.write_text("hello")
     out = run_cli("import-ledger", fake, "--db", db_path)
-    assert out.exit_code == 1 and "不是有效的 .xlsx" in out.output
+    assert out.exit_code == 1 and "其实是文本（CSV）文件" in out.output
     out = run_cli("import-ledger", tmp_path / "missing.csv", "--db", db_path)
     assert out.exit_code == 1 and "找不到文件" in out.output
     old = tmp_path / "old.xls"

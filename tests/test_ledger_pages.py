@@ -126,6 +126,34 @@ def test_import_summary_and_report_shown(db, tmp_path, db_path):
     assert "下载拒收行报告" in labels and "下载台账模板" in labels
 
 
+def test_import_result_names_sheets_unmapped_columns_and_missing_people(db, tmp_path):
+    from tests.test_ledger_workbooks import county_workbook
+
+    first = tmp_path / "a.csv"
+    first.write_text(
+        f"姓名,身份证号,县,乡镇,村\n旧人,{ident(70)},望奎,灵山乡,东村\n", encoding="utf-8"
+    )
+    import_ledger(db, first, WANGKUI)
+    result = import_ledger(db, county_workbook(tmp_path / "望奎县台账.xlsx"), WANGKUI)
+    at = AppTest.from_file(LEDGER, default_timeout=60)
+    at.session_state["actor"] = WANGKUI
+    at.session_state["ledger_import"] = result
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["新增"], metrics["拒收"], metrics["库里有、文件里没有"]) == ("9", "2", "1")
+    assert any("“汇总”（汇总或说明表）" in i.value for i in at.info)
+    assert any("年龄" in w.value for w in at.warning)
+    report = next(f for f in at.dataframe if "原因" in f.value.columns).value
+    assert list(report["工作表"]) == ["东郊镇", "东郊镇"] and list(report["行号"]) == [5, 6]
+    missing = next(
+        f
+        for f in at.dataframe
+        if "村" in f.value.columns and "原因" not in f.value.columns and len(f.value) == 1
+    ).value
+    assert list(missing["姓名"]) == ["旧人"] and list(missing["身份证号"]) == [ident(70)]
+
+
 def test_coverage_drill_down_to_a_village(db, world):
     at = page(COVERAGE, CITY)
     table = at.dataframe[0].value

@@ -9,7 +9,7 @@ import click
 
 from portal import catalogue
 from portal import db as database
-from portal.baseline import census, export, pupils
+from portal.baseline import census, pupils
 from portal.cli_options import db_option
 from portal.errors import UserError
 from portal.scope import SYSTEM, Actor
@@ -46,6 +46,8 @@ def baseline_command(db_path, county, at, out):
     started = time.perf_counter()
     r = census.census(db, SYSTEM, code, day)
     listed = pupils.pupil_list(db, PRINTED, code, day)
+    from portal.baseline import export  # openpyxl and WeasyPrint: only for this command
+
     export.write(r, out.resolve(), listed)
     t = r["total"]
     click.echo(

@@ -6,8 +6,15 @@ portal.ledger.checking``) the checks of the next chunk run on the other core whi
 importer writes the last one. Small files are checked in the importer's own process: starting
 a process costs more than it saves. Both ways yield the same messages, made here.
 
-Messages: ``("start", file name, size hint)`` once, then ``("chunk", accepted, rejected,
-warnings, skipped)`` per chunk of rows read, the accepted rows packed (``staging.Staged``).
+Messages: ``("start", file name, size hint)`` once; per sheet with a ledger header
+``("sheet", sheet name, unmapped column names)`` and then ``("chunk", accepted, rejected,
+warnings, skipped)`` per chunk of its rows, the accepted rows packed (``staging.Staged``);
+last ``("end", skipped sheets)``, each skipped sheet with the reason.
+
+Why workbooks that expand a lot are always read in the second process: a small .xlsx can
+unpack to gigabytes (a huge cell, a million rows, a cell far out at XFD1048576), and the
+checking process runs under a memory limit (``MEMORY_LIMIT``), so such a file ends that
+process with a clear message instead of growing the portal.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import datetime as dt
 import gc
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import traceback
@@ -29,6 +37,8 @@ from portal.errors import UserError
 CHUNK = 10_000
 # Files from this size up are checked in a process of their own (about 7,000 CSV rows).
 PROCESS_MIN_BYTES = 1_000_000
+# The checking process's data segment (heap and anonymous maps) may not grow past this.
+MEMORY_LIMIT = 450 * 1024 * 1024
 
 
 def messages(
@@ -41,19 +51,29 @@ def messages(
     from portal.ledger.reader import open_ledger
     from portal.ledger.rows import RowChecker
     from portal.ledger.staging import pack
+    from portal.ledger.tidy import Tidy
 
-    sheet = open_ledger(source, file_name=file_name)
-    checker = ChunkChecker(RowChecker(county_code, sheet.fields, today=today), sheet.columns)
-    yield ("start", sheet.file_name, sheet.size_hint)
-    cells = sheet.cells
-    while True:
-        batch = list(islice(cells, CHUNK))
-        if not batch:
-            break
-        numbers, rows = map(list, zip(*batch, strict=True))
-        del batch
-        accepted, rejected, warnings, skipped = checker.check(numbers, rows)
-        yield ("chunk", pack(accepted, checker.record_keys), rejected, warnings, skipped)
+    ledger = open_ledger(source, file_name=file_name)
+    yield ("start", ledger.file_name, ledger.size_hint)
+    rows_checker = None
+    for sheet in ledger.sheets:
+        rows_checker = RowChecker(
+            county_code, sheet.fields, today=today, earlier=rows_checker, sheet=sheet.name
+        )
+        checker = ChunkChecker(rows_checker, sheet.columns)
+        tidy = Tidy(sheet.columns, sheet.aux)
+        yield ("sheet", sheet.name, sheet.unmapped)
+        cells = sheet.cells
+        while True:
+            batch = list(islice(cells, CHUNK))
+            if not batch:
+                break
+            numbers, rows = map(list, zip(*batch, strict=True))
+            del batch
+            accepted, rejected, warnings, skipped = checker.check(numbers, tidy.rows(rows))
+            staged = pack(accepted, checker.record_keys, sheet.name)
+            yield ("chunk", staged, rejected, warnings, skipped)
+    yield ("end", ledger.skipped)
 
 
 @contextmanager
@@ -64,9 +84,11 @@ def checked(
     today: dt.date | None = None,
 ):
     """The messages for a file, from a checking process when the file is big enough."""
+    from portal.ledger.reader import expands
+
     path = Path(source)
     try:
-        big = path.stat().st_size >= PROCESS_MIN_BYTES
+        big = path.stat().st_size >= PROCESS_MIN_BYTES or expands(path)
     except OSError:
         big = False  # open_ledger says what is wrong with the path
     if not big:
@@ -84,6 +106,7 @@ def _start(path: Path, county_code, file_name, today) -> subprocess.Popen:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        "RUST_BACKTRACE": "0",  # a workbook too big for memory: one line, not a backtrace
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "portal.ledger.checking"],
@@ -102,6 +125,8 @@ def _received(proc: subprocess.Popen) -> Iterator[tuple]:
         try:
             message = pickle.load(proc.stdout)
         except (EOFError, pickle.UnpicklingError):  # the process died, maybe mid-message
+            if proc.wait() in (-signal.SIGABRT, -signal.SIGSEGV):
+                raise UserError(TOO_BIG) from None
             raise UserError(
                 "读取台账的进程意外退出，本次导入没有保存任何数据，请重新导入。"
             ) from None
@@ -110,6 +135,8 @@ def _received(proc: subprocess.Popen) -> Iterator[tuple]:
             return
         if kind == "user-error":
             raise UserError(message[1])
+        if kind == "memory":
+            raise UserError(TOO_BIG)
         if kind == "error":
             raise RuntimeError(f"ledger checking failed in process {proc.pid}:\n{message[1]}")
         yield message
@@ -123,18 +150,37 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.stdout.close()
 
 
+TOO_BIG = (
+    "台账文件展开后太大（有超长的单元格，或极多的行、列），超出了读取时允许使用的内存，"
+    "本次导入没有保存任何数据：请删去多余的行列和超长内容，或把台账分成几个文件（或另存为 CSV）再导入。"
+)
+
+
+def _limit_memory() -> None:
+    """Cap this process's heap: a file that expands without end stops here, not the portal."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not Linux
+        pass
+
+
 def main() -> None:
     """The checking process: one job on stdin, pickled messages on stdout."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the messages
     source, county_code, file_name, today = pickle.load(sys.stdin.buffer)
     gc.disable()  # as in the importer: nothing here makes cycles, and the walks cost seconds
+    _limit_memory()
     try:
         for message in messages(source, county_code, file_name, today):
             pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
         reply: tuple = ("done",)
     except UserError as exc:
         reply = ("user-error", str(exc))
+    except MemoryError:
+        reply = ("memory",)
     except Exception:  # reported to the importer, which raises it there
         reply = ("error", traceback.format_exc())
     try:

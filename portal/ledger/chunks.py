@@ -47,6 +47,7 @@ class Problem:
     name: str
     id_text: str
     reason: str
+    sheet: str = ""  # the workbook sheet the row is on; "" for CSV and text files
 
 
 @dataclass
@@ -296,8 +297,9 @@ class ChunkChecker:
         accepted = Accepted(values={k: [] for k in self.record_keys})
         rejected: list[Problem] = []
         warnings: list[Problem] = []
+        base, sheet = self.checker.base, self.checker.sheet
         if not bad and len(rows) == len(set(ids)) and seen.keys().isdisjoint(ids):
-            seen.update(zip(ids, numbers, strict=True))
+            seen.update(zip(ids, map(base.__add__, numbers) if base else numbers, strict=True))
             accepted.numbers, accepted.ids, accepted.id_texts = list(numbers), ids, ids
             accepted.values = {k: values[k] for k in self.record_keys}
             return accepted, rejected, warnings, 0
@@ -306,17 +308,17 @@ class ChunkChecker:
         skipped = 0
         for i, number in enumerate(numbers):
             if i not in bad and ids[i] not in seen:
-                seen[ids[i]] = number
+                seen[ids[i]] = base + number
                 keep.append(i)
                 continue
-            out = self.checker.check(number, mapped(self.columns, rows[i]))
+            out = self.checker.check(number, mapped(self.columns, rows[i]), rows[i])
             if out.kind == "ok":
                 others.append((number, out.id_text, out.id_number, out.record))
-                warnings += [Problem(number, out.name, out.id_text, w) for w in out.warnings]
+                warnings += [Problem(number, out.name, out.id_text, w, sheet) for w in out.warnings]
             elif out.kind == "skipped":
                 skipped += 1
             else:
-                rejected.append(Problem(number, out.name, out.id_text, out.reason))
+                rejected.append(Problem(number, out.name, out.id_text, out.reason, sheet))
         if keep:
             accepted.numbers = [numbers[j] for j in keep]
             accepted.ids = [ids[j] for j in keep]

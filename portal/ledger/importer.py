@@ -58,13 +58,17 @@ COLUMNS = (
 )
 DEFAULTS = {"wants_training": "unknown", "wants_job": "unknown", "liang_hou_sheng": 0}
 BATCH = 5000
+# The import's page cache: the indexes of a city's 200,000 workers fit, and an upload of the
+# portal's largest size (50 MB, about 500,000 rows) keeps the portal process under 500 MB.
+CACHE_KIB = 131072
 
 UPDATE_SQL = (
     "UPDATE workers SET "
     + ", ".join(f"{c} = ?" for c in COLUMNS)
     + ", source_file = ?, updated_at = ?, updated_by = ? WHERE id = ?"
 )
-REPORT_HEADERS = ("行号", "姓名", "身份证号", "原因")
+REPORT_HEADERS = ("工作表", "行号", "姓名", "身份证号", "原因")
+MISSING_HEADERS = ("身份证号", "姓名", "县（市、区）", "乡镇", "村")
 _row_values = operator.itemgetter(*COLUMNS)
 _COUNTY_AT = COLUMNS.index("county_code")
 
@@ -80,6 +84,12 @@ class ImportResult:
     rejected_rows: list[Problem] = field(default_factory=list)
     warning_rows: list[Problem] = field(default_factory=list)
     import_id: int | None = None
+    sheets: list[str] = field(default_factory=list)  # the sheets read, in file order
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
+    unmapped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, column name)
+    # People stored for the counties this file covers whom the file no longer lists:
+    # (id number, name, county, township, village). Not deleted: a list to check.
+    missing: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -100,14 +110,55 @@ class ImportResult:
             "warnings": self.warnings,
         }
 
+    def summary(self) -> dict:
+        """``counts`` with the people missing from the file and the sheets (``--json``)."""
+        return {
+            **self.counts(),
+            "missing": len(self.missing),
+            "sheets": list(self.sheets),
+            "skipped_sheets": [name for name, _ in self.skipped_sheets],
+            "unmapped_columns": [f"{s}：{c}" if s else c for s, c in self.unmapped],
+            "missing_people": [
+                dict(zip(("id_number", "name", "county", "township", "village"), m, strict=True))
+                for m in self.missing
+            ],
+        }
+
     def sentence(self) -> str:
-        return (
+        """The summary in one paragraph: every count, every sheet or column passed over."""
+        text = (
             f"新增{self.new}人，更新{self.updated}人，无变化{self.unchanged}人，"
             f"拒收{self.rejected}行，跳过{self.skipped}行（空行、签字行等），提示{self.warnings}条。"
         )
+        if len([s for s in self.sheets if s]) > 1:
+            text += f"读取工作表：{'、'.join(self.sheets)}。"
+        if self.skipped_sheets:
+            shown = "、".join(f"{n}（{why}）" for n, why in self.skipped_sheets)
+            text += f"跳过工作表：{shown}。"
+        if self.unmapped:
+            shown = "、".join(f"{s}：{c}" if s else c for s, c in self.unmapped[:30])
+            text += f"未导入的列（不认识的列名）：{shown}。"
+        if self.missing:
+            text += f"库里有{len(self.missing)}人本次文件里没有（未删除，请核对是否漏报、迁出或已脱贫）。"
+        return text
 
     def report_rows(self) -> list[tuple]:
-        return [(p.row, p.name, p.id_text, p.reason) for p in self.rejected_rows]
+        """The rejected rows, then the people stored but no longer in the file (no row)."""
+        rows = [(p.sheet, p.row, p.name, p.id_text, p.reason) for p in self.rejected_rows]
+        rows += [
+            (
+                "",
+                None,
+                name,
+                id_number,
+                f"库里有、本次文件里没有（{county}{town or ''}{village or ''}；未删除，请核对）。",
+            )
+            for id_number, name, county, town, village in self.missing
+        ]
+        return rows
+
+    def warning_report_rows(self) -> list[tuple]:
+        return [(p.sheet, p.row, p.name, p.id_text, p.reason) for p in self.warning_rows]
 
 
 def import_scope(actor: Actor, county: str | None) -> str | None:
@@ -176,12 +227,23 @@ def write_checked(db, messages, actor: Actor, county_code: str | None, progress=
     now = clock.now()
     with _bulk_pragmas(db), transaction(db):
         writer = _Writer(db, result, actor, now, size_hint, progress)
-        for _, staged, rejected, warnings, skipped in messages:
-            result.rejected_rows += rejected
-            result.warning_rows += warnings
-            result.skipped += skipped
-            writer.add(staged)
-        result.rejected_rows.sort(key=lambda p: p.row)
+        for message in messages:
+            kind = message[0]
+            if kind == "sheet":
+                result.sheets.append(message[1])
+                result.unmapped += [(message[1], c) for c in message[2]]
+            elif kind == "end":
+                result.skipped_sheets = list(message[1])
+            else:
+                _, staged, rejected, warnings, skipped = message
+                result.rejected_rows += rejected
+                result.warning_rows += warnings
+                result.skipped += skipped
+                writer.add(staged, rejected)
+        order = {s: i for i, s in enumerate(result.sheets)}
+        result.rejected_rows.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
+        result.warning_rows.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
+        result.missing = writer.missing(county_code)
         counts = result.counts()
         result.import_id = db.execute(
             "INSERT INTO imports (file_name, county_code, at, by, new, updated, unchanged, "
@@ -215,7 +277,7 @@ def _bulk_pragmas(db: sqlite_utils.Database):
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     temp_store = conn.execute("PRAGMA temp_store").fetchone()[0]
     foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-    conn.execute("PRAGMA cache_size = -262144")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA foreign_keys = OFF")
     staging.attach(conn)
@@ -223,10 +285,12 @@ def _bulk_pragmas(db: sqlite_utils.Database):
         "CREATE TEMP TABLE import_places (county_code, township, village, township_code, "
         "village_code, PRIMARY KEY (county_code, township, village))"
     )
+    conn.execute("CREATE TEMP TABLE import_ids (id_number PRIMARY KEY) WITHOUT ROWID")
     try:
         yield
     finally:
         conn.execute("DROP TABLE temp.import_places")
+        conn.execute("DROP TABLE temp.import_ids")
         staging.detach(conn)
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
         conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
@@ -275,11 +339,21 @@ class _Writer:
         self.done = 0
         self.stored = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
         self.coded: set[tuple[str, str, str]] = set()
+        self.counties: set[str] = set()  # the counties the file's accepted rows are in
 
-    def add(self, staged: Staged) -> None:
+    def add(self, staged: Staged, rejected: list[Problem] = ()) -> None:
         conn = self.db.conn
         staging.load(conn, staged)
         self._place_codes(staged.places)
+        self.counties.update(county for county, _, _ in staged.places)
+        if self.stored:  # who the file lists, for the people it no longer lists
+            conn.execute(
+                f"INSERT OR IGNORE INTO temp.import_ids SELECT id_number FROM {staging.SCHEMA}.rows"
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO temp.import_ids VALUES (?)",
+                [(p.id_text.strip().upper(),) for p in rejected if p.id_text],
+            )
         sql = staging.field_sql(staged.fields, staged.shared)
         # A table empty at the start has no one to compare with: the file has no repeats.
         stored = self._stored_rows(sql) if self.stored else []
@@ -302,6 +376,24 @@ class _Writer:
         self.done += staged.count
         if self.progress:
             self.progress(min(self.done, self.total), max(self.done, self.total))
+
+    def missing(self, county_code: str | None) -> list[tuple]:
+        """Stored, registered people of the file's counties (or of ``county_code``) whom
+        the file does not list: a re-import that leaves people out says who."""
+        counties = {county_code} if county_code else self.counties
+        if not self.stored or not counties:
+            return []
+        marks = ", ".join("?" * len(counties))
+        return self.db.execute(
+            "SELECT w.id_number, w.name, c.name, t.name, v.name FROM workers w "
+            "JOIN areas c ON c.code = w.county_code "
+            "LEFT JOIN areas t ON t.code = w.township_code "
+            "LEFT JOIN areas v ON v.code = w.village_code "
+            f"WHERE w.county_code IN ({marks}) AND w.registered = 1 AND NOT EXISTS "
+            "(SELECT 1 FROM temp.import_ids i WHERE i.id_number = w.id_number) "
+            "ORDER BY w.county_code, w.township_code, w.village_code, w.id_number",
+            sorted(counties),
+        ).fetchall()
 
     def _stored_rows(self, sql: dict[str, str]) -> list[tuple]:
         """The chunk's people already in ``workers``: the staged fields, then the stored row."""
@@ -368,6 +460,8 @@ class _Writer:
 
     def _compare(self, stored: list[tuple], fields: tuple[str, ...], staged: Staged) -> None:
         """People already stored: changed, unchanged, or (for a county) not theirs to change."""
+        from portal.ledger.chunks import Problem  # see _import
+
         result = self.result
         updates: list[tuple] = []
         width = len(fields)
@@ -379,8 +473,6 @@ class _Writer:
             rec["registered"] = 1
             worker_id, before = row[2 + width], row[3 + width :]
             if self.own_county is not None and before[_COUNTY_AT] != self.own_county:
-                from portal.ledger.chunks import Problem  # see _import
-
                 other = catalogue.county(before[_COUNTY_AT])["name"]
                 result.rejected_rows.append(
                     Problem(
@@ -388,10 +480,26 @@ class _Writer:
                         rec["name"],
                         staged.id_texts.get(number, id_number),
                         f"此人已登记在{other}的台账里，县里不能改动外县的记录；请与市劳动就业局核实。",
+                        staged.sheet,
                     )
                 )
-                result.warning_rows = [w for w in result.warning_rows if w.row != number]
+                result.warning_rows = [
+                    w for w in result.warning_rows if (w.row, w.sheet) != (number, staged.sheet)
+                ]
                 continue
+            moved_to = rec.get("county_code")
+            if moved_to and moved_to != before[_COUNTY_AT]:
+                result.warning_rows.append(
+                    Problem(
+                        number,
+                        rec["name"],
+                        staged.id_texts.get(number, id_number),
+                        f"此人原登记在{catalogue.county(before[_COUNTY_AT])['name']}，本表写的是"
+                        f"{catalogue.county(moved_to)['name']}：已改到{catalogue.county(moved_to)['name']}"
+                        "（跨县迁移，请核实）。",
+                        staged.sheet,
+                    )
+                )
             full = dict(zip(COLUMNS, before, strict=True))
             full.update(rec)
             values = _row_values(full)

@@ -48,10 +48,17 @@ def write_report(result: ImportResult, out: str | Path) -> Path:
             REPORT_HEADERS,
             result.report_rows(),
             sheet="拒收行",
-            title=f"{result.file_name} 导入拒收行（{result.rejected}行）",
-            widths=(8, 12, 22, 70),
+            title=_title(result),
+            widths=(14, 8, 12, 22, 70),
         )
     return out
+
+
+def _title(result: ImportResult) -> str:
+    title = f"{result.file_name} 导入拒收行（{result.rejected}行）"
+    if result.missing:
+        title += f"，库里有、本次文件里没有的人（{len(result.missing)}人）"
+    return title
 
 
 def report_xlsx(result: ImportResult) -> bytes:
@@ -59,8 +66,8 @@ def report_xlsx(result: ImportResult) -> bytes:
         REPORT_HEADERS,
         result.report_rows(),
         sheet="拒收行",
-        title=f"{result.file_name} 导入拒收行（{result.rejected}行）",
-        widths=(8, 12, 22, 70),
+        title=_title(result),
+        widths=(14, 8, 12, 22, 70),
     )
 
 

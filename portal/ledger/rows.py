@@ -79,10 +79,12 @@ _YES_NO_FAST = {
     "Y": "yes",
     "N": "no",
 }
+SHEET_STEP = 100_000_000  # row keys of later sheets are offset by this (see RowChecker.seen)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _FOOTER = re.compile(
     r"^(填表人|填报人|制表人|审核人|负责人|联系人|统计人|经办人|签字|签名|盖章|单位盖章|"
-    r"填报日期|填表日期|制表日期|日期|合计|总计|小计|备注|说明|注)"
+    r"填报日期|填表日期|制表日期|日期|合计|总计|小计|备注|说明|注|共\d+人|共计|"
+    r"制表单位|填报单位|填表单位|报送单位|联系电话|电话)"
 )
 
 
@@ -146,13 +148,20 @@ def is_blank(raw: dict) -> bool:
     return all(not cell_text(v) for v in raw.values())
 
 
-def is_footer(raw: dict) -> bool:
-    """A signature, date or total line under the table (no ID number, a footer word)."""
-    if cell_text(raw.get("id_number")) and not _FOOTER.match(cell_text(raw.get("name"))):
+def is_footer(raw: dict, cells=None) -> bool:
+    """A signature, date or total line under the table (no ID number, a footer word).
+
+    ``cells``, the whole row, when given: the footer word may stand in any column, one the
+    ledger does not map as well (制表单位（盖章） under the 序号 column, say).
+    """
+    if cell_text(raw.get("id_number"))[:1].isdigit() and not _FOOTER.match(
+        cell_text(raw.get("name"))
+    ):
         return False
     if cell_text(raw.get("township")) and cell_text(raw.get("village")):
         return False
-    texts = [cell_text(v) for v in raw.values() if cell_text(v)]
+    values = raw.values() if cells is None else cells
+    texts = [cell_text(v) for v in values if cell_text(v)]
     return any(_FOOTER.match(re.sub(r"\s+", "", t)) for t in texts)
 
 
@@ -219,12 +228,26 @@ def _memo_clean(memo: dict, value: str, field: str, max_len: int) -> str | None:
 class RowChecker:
     """Checks rows in file order; remembers ID numbers to catch duplicates within the file."""
 
-    def __init__(self, county_code: str | None, fields: set[str], *, today: dt.date | None = None):
+    def __init__(
+        self,
+        county_code: str | None,
+        fields: set[str],
+        *,
+        today: dt.date | None = None,
+        earlier: RowChecker | None = None,
+        sheet: str = "",
+    ):
+        """``earlier``: the checker of the file's previous sheet, whose ID numbers count as
+        seen here too (one person on two township sheets is a duplicate)."""
         self.county_code = county_code
         self.county_name = catalogue.county(county_code)["name"] if county_code else None
         self.fields = fields
         self.today = today or dt.date.today()
-        self.seen: dict[str, int] = {}
+        # ID number -> where first accepted: the row number plus SHEET_STEP times the sheet.
+        self.seen: dict[str, int] = earlier.seen if earlier else {}
+        self.sheets: list[str] = [*earlier.sheets, sheet] if earlier else [sheet]
+        self.sheet = sheet
+        self.base = SHEET_STEP * (len(self.sheets) - 1)
         self._counties: dict[str, str | None] = {}
         # Per-field memo of cleaned cells: a ledger repeats its townships, villages and
         # wordings thousands of times, so each distinct cell is cleaned once.
@@ -246,14 +269,22 @@ class RowChecker:
             self._counties[text] = _county_code(text)
         return self._counties[text]
 
-    def check(self, number: int, raw: dict) -> Outcome:
+    def where(self, key: int) -> str:
+        """'第5行', or '工作表“灵山乡”第5行' for a row on another sheet."""
+        sheet, row = divmod(key, SHEET_STEP)
+        if sheet == len(self.sheets) - 1:
+            return f"第{row}行"
+        return f"工作表“{self.sheets[sheet][:20]}”第{row}行"
+
+    def check(self, number: int, raw: dict, cells=None) -> Outcome:
+        """One row; ``cells``, the whole row, lets a footer word stand in any column."""
         name_text = cell_text(raw.get("name"))
         id_raw = raw.get("id_number")
         id_text = cell_text(id_raw)
         if not name_text or not id_text or not id_text[:1].isdigit():
-            if is_blank(raw) or is_repeated_header(raw) or is_footer(raw):
+            if is_blank(raw) or is_repeated_header(raw) or is_footer(raw, cells):
                 return Outcome("skipped", number)
-        elif _FOOTER.match(name_text) and is_footer(raw):
+        elif _FOOTER.match(name_text) and is_footer(raw, cells):
             return Outcome("skipped", number)
         out = Outcome("rejected", number, name=name_text[:50], id_text=id_text[:40])
         try:
@@ -279,7 +310,7 @@ class RowChecker:
             id_number, birth, gender = parsed.number, parsed.birth_date, parsed.gender
         earlier = self.seen.get(id_number)
         if earlier is not None:
-            out.reason = f"与第{earlier}行的身份证号重复（同一人在表里出现了两次）。"
+            out.reason = f"与{self.where(earlier)}的身份证号重复（同一人在表里出现了两次）。"
             return out
         county_text = cell_text(raw.get("county"))
         if county_text:
@@ -360,7 +391,7 @@ class RowChecker:
             if key == "liang_hou_sheng":
                 value = 1 if value == "yes" else 0
             record[key] = value
-        self.seen[id_number] = number
+        self.seen[id_number] = self.base + number
         # The outcome made for a rejection becomes the acceptance: one object per row.
         out.kind, out.name, out.record, out.id_number = "ok", name, record, id_number
         out.warnings = warnings

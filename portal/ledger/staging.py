@@ -52,9 +52,10 @@ class Staged:
     # value), and the ID number as typed when it differs from the one stored.
     kept: dict[int, tuple[str, ...]] = field(default_factory=dict)
     id_texts: dict[int, str] = field(default_factory=dict)
+    sheet: str = ""  # the workbook sheet the rows are on
 
 
-def pack(accepted: Accepted, fields: list[str]) -> Staged:
+def pack(accepted: Accepted, fields: list[str], sheet: str = "") -> Staged:
     """The checking process's side: bind the chunk once, in memory."""
     values = accepted.values
     count = len(accepted)
@@ -118,6 +119,7 @@ def pack(accepted: Accepted, fields: list[str]) -> Staged:
         }
         if accepted.id_texts is not accepted.ids
         else {},
+        sheet=sheet,
     )
 
 

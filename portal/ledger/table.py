@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from portal import spreadsheet
-
 
 @dataclass
 class Table:
@@ -20,6 +18,8 @@ class Table:
 
     def xlsx(self) -> bytes:
         """The list as a spreadsheet; risky cells are written as text by ``spreadsheet``."""
+        from portal import spreadsheet  # openpyxl: loaded only when a list is downloaded
+
         return spreadsheet.xlsx_bytes(
             self.headers, self.rows, sheet=_sheet_name(self.title), title=self.title
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from portal import areas, catalogue
+from portal import areas, catalogue, idnumber
 from portal.ledger import lists, records, targets
 from portal.ledger.importer import REPORT_HEADERS, import_ledger
 from portal.ledger.report import report_xlsx, template_xlsx
@@ -16,6 +16,7 @@ from portal.views import md
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YES_NO_LABELS = {"yes": "是", "no": "否", "unknown": "未知"}
+UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv", "txt")
 
 actor = require_staff()
 db = connection()
@@ -162,8 +163,10 @@ with tab_ledger:
 
 with tab_import:
     st.write(
-        "上传县里的台账（.xlsx 或 .csv）。表头可以在标题行下面；有问题的行会被拒收并说明原因，"
-        "其余照常导入；同一身份证号再次导入时更新原记录。"
+        "上传县里的台账（.xlsx、.xls、.ods、.csv，或 Excel 另存的“Unicode 文本”.txt）。"
+        "工作簿里每个有表头的工作表都导入，汇总表跳过；表头可以在标题行下面，也可以是两行；"
+        "合并的乡镇、村单元格按整块读。有问题的行会被拒收并说明原因，其余照常导入；"
+        "同一身份证号再次导入时更新原记录。"
     )
     st.download_button(
         "下载台账模板", template_xlsx, file_name="台账模板.xlsx", mime=XLSX, key="template"
@@ -178,8 +181,10 @@ with tab_import:
             key="import_county",
         )
         import_county = None if pick == "按表中所填" else pick
-    upload = st.file_uploader("台账文件", type=["xlsx", "csv"], key="ledger_upload")
+    upload = st.file_uploader("台账文件", type=list(UPLOAD_TYPES), key="ledger_upload")
     if upload is not None and st.button("开始导入", type="primary"):
+        # A failed import must not leave the last one's success on screen.
+        st.session_state.pop("ledger_import", None)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / ("upload" + Path(upload.name).suffix.lower())
             path.write_bytes(upload.getvalue())
@@ -193,8 +198,8 @@ with tab_import:
             st.session_state.ledger_import = result
     result = st.session_state.get("ledger_import")
     if result is not None:
-        st.success(f"已导入 {result.file_name}：{result.sentence()}")
-        cols = st.columns(6)
+        st.success(md(f"已导入 {result.file_name}：{result.sentence()}"))
+        cols = st.columns(7)
         for col, (label, value) in zip(
             cols,
             [
@@ -204,24 +209,63 @@ with tab_import:
                 ("拒收", result.rejected),
                 ("跳过", result.skipped),
                 ("提示", result.warnings),
+                ("库里有、文件里没有", len(result.missing)),
             ],
             strict=True,
         ):
             col.metric(label, value)
-        if result.rejected:
+        if result.skipped_sheets:
+            st.info(
+                md(
+                    "跳过的工作表："
+                    + "、".join(f"“{name}”（{why}）" for name, why in result.skipped_sheets)
+                )
+            )
+        if result.unmapped:
+            st.warning(
+                md(
+                    "这些列不认识，没有导入（列名可参照台账模板修改）："
+                    + "、".join(f"{s}：{c}" if s else c for s, c in result.unmapped)
+                )
+            )
+        if result.rejected_rows:
             st.subheader("拒收的行")
             st.dataframe(
-                [dict(zip(REPORT_HEADERS, r, strict=True)) for r in result.report_rows()],
+                [
+                    dict(zip(REPORT_HEADERS, r, strict=True))
+                    for r in result.report_rows()[: result.rejected]
+                ],
                 hide_index=True,
                 width="stretch",
             )
+        if result.rejected_rows or result.missing:
             st.download_button(
                 "下载拒收行报告", lambda: report_xlsx(result), file_name="拒收行.xlsx", mime=XLSX
             )
         if result.warnings:
             st.subheader("提示（已导入）")
             st.dataframe(
-                [{"行号": p.row, "姓名": p.name, "提示": p.reason} for p in result.warning_rows],
+                [
+                    {"工作表": p.sheet, "行号": p.row, "姓名": p.name, "提示": p.reason}
+                    for p in result.warning_rows
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+        if result.missing:
+            st.subheader("库里有、本次文件里没有的人（未删除，请核对）")
+            shown = actor.role == "county"  # full ID numbers for the county's own staff only
+            st.dataframe(
+                [
+                    {
+                        "身份证号": id_number if shown else idnumber.mask(id_number),
+                        "姓名": name,
+                        "县（市、区）": county,
+                        "乡镇": town,
+                        "村": village,
+                    }
+                    for id_number, name, county, town, village in result.missing
+                ],
                 hide_index=True,
                 width="stretch",
             )
