@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import areas, catalogue, policies
+from portal import areas, catalogue, demo, policies
 from portal import db as database
 from portal.db import transaction
 from portal.errors import UserError
@@ -41,6 +41,19 @@ def _add_hostile_session(db) -> int:
         ).lastrowid
 
 
+def _add_ended_session(db) -> int:
+    """A published session that ended before the demo's build date (demo.AS_OF)."""
+    with transaction(db):
+        row = next(iter(db.query("SELECT * FROM sessions WHERE status = 'published' LIMIT 1")))
+        row.pop("id")
+        row.update(start_date="2019-05-06", end_date="2019-05-10", contact_phone="0455-7654321")
+        cols = ", ".join(row)
+        return db.execute(
+            f"INSERT INTO sessions ({cols}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        ).lastrowid
+
+
 @pytest.fixture(scope="module")
 def demo_site(demo_template, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo-site")
@@ -48,10 +61,15 @@ def demo_site(demo_template, tmp_path_factory):
     shutil.copy(demo_template, db_file)
     db = database.connect(db_file)
     hostile_id = _add_hostile_session(db)
+    ended_id = _add_ended_session(db)
     report = build_site(db, out=tmp / "site", work=tmp / "docs")
     db.conn.close()
     return types.SimpleNamespace(
-        report=report, site=tmp / "site", db_file=db_file, hostile_id=hostile_id
+        report=report,
+        site=tmp / "site",
+        db_file=db_file,
+        hostile_id=hostile_id,
+        ended_id=ended_id,
     )
 
 
@@ -152,7 +170,8 @@ def _published(db_file):
     db = database.connect(db_file)
     rows = list(
         db.query(
-            "SELECT s.id, s.county_code, s.township_code, s.contact_phone, s.status, i.name AS inst "
+            "SELECT s.id, s.county_code, s.township_code, s.contact_phone, s.status, s.end_date, "
+            "i.name AS inst "
             "FROM sessions s JOIN institutions i ON i.id = s.institution_id"
         )
     )
@@ -166,13 +185,16 @@ def test_timetable_lists_every_published_session_and_nothing_else(demo_site):
     all_html = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
     for r in rows:
         anchor = f'id="ban-{r["id"]}"'
-        if r["status"] != "published":
+        if r["status"] != "published" or r["end_date"] < demo.AS_OF.isoformat():
             assert anchor not in all_html, r
             continue
         page = _read(site, f"shijianbiao/{r['county_code']}/{r['township_code']}.html")
         assert anchor in page
         assert r["contact_phone"] in page and r["inst"] in page
-    published = [r for r in rows if r["status"] == "published"]
+    published = [
+        r for r in rows if r["status"] == "published" and r["end_date"] >= demo.AS_OF.isoformat()
+    ]
+    assert demo_site.ended_id in {r["id"] for r in rows} - {r["id"] for r in published}
     index = _text(_read(site, "shijianbiao/index.html"))
     assert f"全市已公布 {len(published)} 个培训班" in index
     for county in catalogue.counties():
@@ -180,6 +202,15 @@ def test_timetable_lists_every_published_session_and_nothing_else(demo_site):
         county_page = _text(_read(site, f"shijianbiao/{county['code']}/index.html"))
         assert (f"共 {n} 个班" in county_page) if n else ("还没有公布培训班" in county_page)
     assert "示例数据" in index
+    assert "到2019年6月1日还没有结束" in index
+
+
+def test_progress_date_is_honest_about_the_plan_year(demo_site, empty_site):
+    during = _text(_read(demo_site.site, "jinzhan/index.html"))
+    assert "数据截至：2019年6月1日" in during and "最终数字" not in during
+    after = _text(_read(empty_site.site, "jinzhan/index.html"))
+    assert "这是2019年方案的最终数字" in after and "数据截至" not in after
+    assert "培训活动在2019年4月1日至12月20日" in after
 
 
 def test_hostile_stored_text_is_escaped(demo_site):
@@ -276,7 +307,7 @@ def test_empty_database_builds_and_says_no_sessions_yet(empty_site):
     site = empty_site.site
     assert "网站已生成" in empty_site.output
     index = _text(_read(site, "shijianbiao/index.html"))
-    assert "目前还没有公布培训班" in index
+    assert "目前没有已公布、还没结束的培训班" in index
     assert "示例数据" not in _site_text(site)
     assert "目前还没有公布这项活动的培训班" in _text(_read(site, "huodong/jiazheng.html"))
     assert "暂时算不出覆盖率" in _text(_read(site, "jinzhan/index.html"))
@@ -405,3 +436,23 @@ def test_every_township_has_a_page_so_printed_qr_codes_resolve(demo_site, demo_t
         )
     ]
     assert empty, "the demo has townships without published sessions; their pages must say so"
+
+
+def test_no_invented_rules_and_the_missing_ones_are_there(demo_site):
+    """Steps and figures the plan does not give are not presented as its rules."""
+    text = _site_text(demo_site.site)
+    for invented in ("当地就业补助资金管理规定", "带上身份证", "用工和工资发放证明", "照常拿工资"):
+        assert invented not in text, invented
+    school = _text(_read(demo_site.site, "zhengce/technical-school.html"))
+    assert (
+        "减免杂费、书本费" in school and "生活费补助" in school and "只限建档立卡贫困家庭" in school
+    )
+    faq = _text(_read(demo_site.site, "wenti/index.html"))
+    assert "什么是“两联三送”" in faq and "培训需求清单" in faq and "参训人员清单" in faq
+    policy = _text(_read(demo_site.site, "zhengce/employer-reward.html"))
+    assert "2019年3月12日印发" in policy and "本站从2019年3月12日起按这个标准写" in policy
+    assert "其他企业不在其中" in policy and "不发给干活的人" in policy
+    work = _text(_read(demo_site.site, "zhengce/work-training.html"))
+    assert "方案没有写明补贴标准" in work
+    home = _text(_read(demo_site.site, "index.html"))
+    assert "建档立卡贫困家庭里初中、高中毕业没再上学的孩子" in home

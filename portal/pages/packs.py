@@ -44,7 +44,7 @@ else:
         )
         path = areas.full_name(db, village["code"]) if village else None
 who = st.radio("打印对象", ["只打印想参加培训的人", "全部劳动力"], horizontal=True)
-default_on = dt.date(2019, 6, 1) if demo.is_demo(db) else clock.today()
+default_on = demo.AS_OF if demo.is_demo(db) else clock.today()
 on = st.date_input("按哪一天列出“近期培训班”和招工信息", value=default_on)
 if demo.is_demo(db):
     st.caption("示例数据是2019年的培训班，所以默认按2019年6月1日列出。")

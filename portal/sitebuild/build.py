@@ -41,7 +41,15 @@ class BuildReport:
     demo: bool
 
 
-def build_site(db, out: Path | None = None, work: Path | None = None, strict: bool = True):
+def build_site(
+    db,
+    out: Path | None = None,
+    work: Path | None = None,
+    strict: bool = True,
+    today=None,
+):
+    """Build the site as of ``today`` (default: today; a demo database: ``demo.AS_OF``, the day
+    its fictional 2019 data is shown as of, like the packs page)."""
     started = time.perf_counter()
     out = Path(out or paths.DEFAULT_OUT).resolve()
     docs = Path(work or paths.DEFAULT_WORK).resolve()
@@ -50,10 +58,11 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
     docs.mkdir(parents=True)
 
     is_demo = demo.is_demo(db)
-    context = site_context(clock.today(), is_demo)
+    today = today or (demo.AS_OF if is_demo else clock.today())
+    context = site_context(today, is_demo)
     written = content_pages.copy_content(docs, context)
     env = render.environment(docs)
-    sessions = timetable.published_sessions(db)
+    sessions = timetable.published_sessions(db, today)
     policy_list = policy_pages.write(docs, env, context)
     campaign_list = campaign_pages.write(docs, env, context, sessions)
     timetable_nav = timetable.write(docs, env, context, sessions, timetable.townships_by_county(db))
