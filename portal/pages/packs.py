@@ -3,7 +3,6 @@ mark printed packs as delivered. All rules live in ``portal.packs``; this page o
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import tempfile
 from pathlib import Path
