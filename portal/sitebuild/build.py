@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal import clock, demo
+from portal import clock, contacts, demo
 from portal.sitebuild import (
     campaign_pages,
     checker,
@@ -60,6 +60,8 @@ def build_site(
     is_demo = demo.is_demo(db)
     today = today or (demo.AS_OF if is_demo else clock.today())
     context = site_context(today, is_demo)
+    context["offices"] = contacts.county_offices(db)
+    context["township_offices"] = {c: contacts.township_offices(db, c) for c in context["offices"]}
     written = content_pages.copy_content(docs, context)
     env = render.environment(docs)
     sessions = timetable.published_sessions(db, today)
