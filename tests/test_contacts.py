@@ -88,3 +88,48 @@ def test_entered_contacts_reach_the_site_and_the_packs(demo_db, tmp_path):
     assert "望奎县示例路8号" in page and "0455-6123456" in page and "13800000000" in page
     assert f"{township['name']}劳动保障站" in page
     assert page.count("县里还没有登记地址和电话") == 9
+
+
+PAGES = __import__("pathlib").Path(__file__).resolve().parent.parent / "portal" / "pages"
+
+
+def _page(name: str, actor: Actor):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGES / name), default_timeout=120)
+    at.session_state.actor = actor
+    return at
+
+
+def test_contacts_page_saves_and_shows_bad_phone_messages(demo_db_path, monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    at = _page("contacts.py", WANGKUI).run()
+    assert not at.exception
+    assert at.selectbox[0].options == ["望奎县"]
+    assert any("本机地址" in w.value for w in at.warning)
+    at.text_input[1].input("望奎县示例路9号")
+    at.text_input[2].input("123")
+    at.button[0].click().run()
+    assert at.error and "格式不对" in at.error[0].value
+    at.text_input[2].input("0455-6000000")
+    at.button[0].click().run()
+    assert not at.error and any("已保存" in s.value for s in at.success)
+    from portal import db as database
+
+    db = database.connect(demo_db_path)
+    assert contacts.get(db, "231221").phone == "0455-6000000"
+    db.conn.close()
+
+
+def test_city_sets_the_site_address_and_the_print_page_stops_warning(demo_db_path, monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    packs = _page("packs.py", CITY).run()
+    assert any("本机地址" in w.value for w in packs.warning)
+    at = _page("contacts.py", CITY).run()
+    box = next(t for t in at.text_input if t.label == "正式的网站地址")
+    box.input("https://px.suihua.example/")
+    next(b for b in at.button if b.label == "保存网址").click().run()
+    assert not at.error, [e.value for e in at.error]
+    packs = _page("packs.py", CITY).run()
+    assert not any("本机地址" in w.value for w in packs.warning)
+    assert any("https://px.suihua.example/" in c.value for c in packs.caption)

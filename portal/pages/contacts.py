@@ -22,13 +22,11 @@ if actor.role == "county":
     counties = [c for c in counties if c["code"] == actor.county_code]
 county = st.selectbox("县（市、区）", counties, format_func=lambda c: c["name"])
 places = [county] + list(areas.children(db, county["code"])) if county else []
-place = st.selectbox(
-    "单位",
-    places,
-    format_func=lambda a: (
-        a["name"] + ("（县劳动就业部门）" if a is county else "（乡镇劳动保障站）")
-    ),
-)
+labels = {
+    a["code"]: a["name"] + ("（县劳动就业部门）" if i == 0 else "（乡镇劳动保障站）")
+    for i, a in enumerate(places)
+}
+place = st.selectbox("单位", places, format_func=lambda a: labels[a["code"]])
 if place:
     current = contacts.get(db, place["code"])
     with st.form(f"contact-{place['code']}"):
