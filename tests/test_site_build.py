@@ -456,3 +456,21 @@ def test_no_invented_rules_and_the_missing_ones_are_there(demo_site):
     assert "方案没有写明补贴标准" in work
     home = _text(_read(demo_site.site, "index.html"))
     assert "建档立卡贫困家庭里初中、高中毕业没再上学的孩子" in home
+
+
+def test_one_page_sheet_per_policy_linked_from_its_page(demo_site):
+    from pypdf import PdfReader
+
+    downloads_page = _read(demo_site.site, "xiazai/index.html")
+    for p in policies.policies():
+        slug = policy_slug(p.key)
+        sheet = demo_site.site / "xiazai" / "yitu" / f"{slug}.pdf"
+        reader = PdfReader(sheet)
+        assert len(reader.pages) == 1, p.key
+        text = reader.pages[0].extract_text().replace("\n", "")
+        for a in p.amounts:
+            if a.value:
+                assert catalogue.yuan(a.value) in text, (p.key, a.amount)
+        assert "绥人社发〔2019〕18号" in text
+        assert f'href="../xiazai/yitu/{slug}.pdf"' in _read(demo_site.site, f"zhengce/{slug}.html")
+        assert f'href="yitu/{slug}.pdf"' in downloads_page

@@ -20,6 +20,7 @@ from portal.sitebuild import (
     linkcheck,
     mkdocs_run,
     nav,
+    onepagers,
     paths,
     policy_pages,
     progress,
@@ -65,6 +66,7 @@ def build_site(
     written = content_pages.copy_content(docs, context)
     env = render.environment(docs)
     sessions = timetable.published_sessions(db, today)
+    context["onepagers"] = onepagers.write(docs)
     policy_list = policy_pages.write(docs, env, context)
     campaign_list = campaign_pages.write(docs, env, context, sessions)
     timetable_nav = timetable.write(docs, env, context, sessions, timetable.townships_by_county(db))
