@@ -133,3 +133,25 @@ def test_city_sets_the_site_address_and_the_print_page_stops_warning(demo_db_pat
     packs = _page("packs.py", CITY).run()
     assert not any("本机地址" in w.value for w in packs.warning)
     assert any("https://px.suihua.example/" in c.value for c in packs.caption)
+
+
+def test_printed_pack_carries_the_entered_contact_and_the_site_address(demo_db, tmp_path):
+    import subprocess
+
+    from portal.packs import batches
+
+    contacts.save(
+        demo_db, WANGKUI, "231221", office_name="", address="望奎县示例路8号", phone="0455-6123456"
+    )
+    siteurl.set_site_url(demo_db, CITY, "https://px.suihua.example/")
+    person = next(
+        iter(demo_db.query("SELECT id_number FROM workers WHERE county_code = '231221' LIMIT 1"))
+    )["id_number"]
+    selection = batches.select_workers(demo_db, WANGKUI, person=person, all_workers=True)
+    result = batches.print_packs(demo_db, WANGKUI, selection, tmp_path / "p.pdf", on=demo.AS_OF)
+    text = subprocess.run(
+        ["pdftotext", str(result.path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert text.count("0455-6123456") >= 2  # the 明白卡 and the personal page
+    assert "望奎县示例路8号" in text
+    assert "https://px.suihua.example/shijianbiao/231221/" in text.replace("\n", "")
