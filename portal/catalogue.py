@@ -108,6 +108,9 @@ class Rate:
     note: str | None = None
     paid_to: str | None = None
     by_document: tuple[str, ...] = ()
+    amount_text: str | None = (
+        None  # what the plan says when it sets no figure and names no document
+    )
 
     @property
     def set_elsewhere(self) -> bool:
@@ -118,6 +121,8 @@ class Rate:
         """The amount as people read it, never a number that is not in the sources."""
         if self.cap is not None:
             return f"最高{yuan(self.cap)}"
+        if self.amount is None and self.amount_text:
+            return self.amount_text
         if self.amount is None:
             docs = "、".join(self.by_document) or self.document
             return f"按{docs}规定标准执行"
@@ -148,6 +153,7 @@ def _rate(entry: dict) -> Rate:
         note=entry.get("note"),
         paid_to=entry.get("paid_to"),
         by_document=tuple(entry.get("by_document") or ()),
+        amount_text=entry.get("amount_text"),
     )
 
 

@@ -50,9 +50,8 @@ def _date(value: str | None) -> dt.date | None:
 )
 @click.option(
     "--site-url",
-    envvar="SITE_URL",
     default=None,
-    help="公开网站地址，二维码指向其中的乡镇培训时间表（默认 http://127.0.0.1:8000/）。",
+    help="公开网站地址，二维码指向其中的乡镇培训时间表（默认用平台“联系方式与网址”页设定的地址）。",
 )
 @click.option(
     "--date",

@@ -17,6 +17,8 @@ from portal.db import transaction
 SEED = 2019
 ACTOR = "demo"
 DEMO_PASSWORD = "suihua2019"
+# The day the fictional 2019 data is shown as of (the site build and the packs page).
+AS_OF = dt.date(2019, 6, 1)
 DEMO_ACCOUNTS = [
     # username, role, display name, county, institution index
     ("city_admin", "city", "市劳动就业局培训科（示例）", None, None),

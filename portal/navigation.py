@@ -34,6 +34,7 @@ PAGES = [
     PageSpec("baseline.py", "摸清底数", ":material/groups:", ALL),  # institutions: schools only
     PageSpec("subsidies.py", "补贴", ":material/payments:", STAFF),
     PageSpec("packs.py", "政策包打印", ":material/print:", STAFF),
+    PageSpec("contacts.py", "联系方式与网址", ":material/contact_phone:", STAFF),
     PageSpec("reports.py", "月报", ":material/summarize:", STAFF),
     PageSpec("accounts.py", "账户与日志", ":material/manage_accounts:", ("city",)),
 ]

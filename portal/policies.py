@@ -21,6 +21,7 @@ class AmountLine:
     amount: str  # as people read it: "最高15万元", "按《…》规定标准执行"
     document: str
     value: int | None  # the number, when the sources give one
+    start: dt.date | None = None  # the day this entry applies from (rates.yml `start`)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def policies(on: dt.date | None = None) -> list[Policy]:
                     r.describe_amount(),
                     r.document,
                     r.amount if r.amount is not None else r.cap,
+                    r.start,
                 )
             )
         result.append(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import areas, catalogue, policies
+from portal import areas, catalogue, demo, policies
 from portal import db as database
 from portal.db import transaction
 from portal.errors import UserError
@@ -52,6 +52,19 @@ def _add_hostile_session(db) -> int:
         ).lastrowid
 
 
+def _add_ended_session(db) -> int:
+    """A published session that ended before the demo's build date (demo.AS_OF)."""
+    with transaction(db):
+        row = next(iter(db.query("SELECT * FROM sessions WHERE status = 'published' LIMIT 1")))
+        row.pop("id")
+        row.update(start_date="2019-05-06", end_date="2019-05-10", contact_phone="0455-7654321")
+        cols = ", ".join(row)
+        return db.execute(
+            f"INSERT INTO sessions ({cols}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        ).lastrowid
+
+
 @pytest.fixture(scope="module")
 def demo_site(demo_template, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo-site")
@@ -59,10 +72,15 @@ def demo_site(demo_template, tmp_path_factory):
     shutil.copy(demo_template, db_file)
     db = database.connect(db_file)
     hostile_id = _add_hostile_session(db)
+    ended_id = _add_ended_session(db)
     report = build_site(db, out=tmp / "site", work=tmp / "docs")
     db.conn.close()
     return types.SimpleNamespace(
-        report=report, site=tmp / "site", db_file=db_file, hostile_id=hostile_id
+        report=report,
+        site=tmp / "site",
+        db_file=db_file,
+        hostile_id=hostile_id,
+        ended_id=ended_id,
     )
 
 
@@ -163,7 +181,8 @@ def _published(db_file):
     db = database.connect(db_file)
     rows = list(
         db.query(
-            "SELECT s.id, s.county_code, s.township_code, s.contact_phone, s.status, i.name AS inst "
+            "SELECT s.id, s.county_code, s.township_code, s.contact_phone, s.status, s.end_date, "
+            "i.name AS inst "
             "FROM sessions s JOIN institutions i ON i.id = s.institution_id"
         )
     )
@@ -177,13 +196,16 @@ def test_timetable_lists_every_published_session_and_nothing_else(demo_site):
     all_html = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
     for r in rows:
         anchor = f'id="ban-{r["id"]}"'
-        if r["status"] != "published":
+        if r["status"] != "published" or r["end_date"] < demo.AS_OF.isoformat():
             assert anchor not in all_html, r
             continue
         page = _read(site, f"shijianbiao/{r['county_code']}/{r['township_code']}.html")
         assert anchor in page
         assert r["contact_phone"] in page and r["inst"] in page
-    published = [r for r in rows if r["status"] == "published"]
+    published = [
+        r for r in rows if r["status"] == "published" and r["end_date"] >= demo.AS_OF.isoformat()
+    ]
+    assert demo_site.ended_id in {r["id"] for r in rows} - {r["id"] for r in published}
     index = _text(_read(site, "shijianbiao/index.html"))
     assert f"全市已公布 {len(published)} 个培训班" in index
     for county in catalogue.counties():
@@ -191,6 +213,15 @@ def test_timetable_lists_every_published_session_and_nothing_else(demo_site):
         county_page = _text(_read(site, f"shijianbiao/{county['code']}/index.html"))
         assert (f"共 {n} 个班" in county_page) if n else ("还没有公布培训班" in county_page)
     assert "示例数据" in index
+    assert "到2019年6月1日还没有结束" in index
+
+
+def test_progress_date_is_honest_about_the_plan_year(demo_site, empty_site):
+    during = _text(_read(demo_site.site, "jinzhan/index.html"))
+    assert "数据截至：2019年6月1日" in during and "最终数字" not in during
+    after = _text(_read(empty_site.site, "jinzhan/index.html"))
+    assert "这是2019年方案的最终数字" in after and "数据截至" not in after
+    assert "培训活动在2019年4月1日至12月20日" in after
 
 
 def test_hostile_stored_text_is_escaped(demo_site):
@@ -273,30 +304,21 @@ def test_progress_page_shows_aggregates_and_build_date(demo_site):
     assert 'class="bar-fill"' in _read(demo_site.site, "jinzhan/index.html")
 
 
-def test_checker_data_covers_every_policy_and_condition(demo_site):
+def test_checker_data_covers_every_policy(demo_site):
     data = json.loads(_read(demo_site.site, "chaxun/checker.json"))
     assert [p["key"] for p in data["policies"]] == [p.key for p in policies.policies()]
-    conditions = {q["condition"] for q in data["questions"]}
-    for p in data["policies"]:
-        assert set(p["applies_when"]) <= conditions
+    assert [q["key"] for q in data["questions"]] == [q["key"] for q in checker.questions()]
     page = _read(demo_site.site, "chaxun/index.html")
     assert (
         'id="checker-data"' in page and "</script>" not in page.split('id="checker-data">')[1][:20]
     )
 
 
-def test_checker_refuses_a_condition_without_question(monkeypatch):
-    first_only = checker.questions()[:1]
-    monkeypatch.setattr(checker, "questions", lambda: first_only)
-    with pytest.raises(UserError, match="没有对应的问题"):
-        checker.data(catalogue.plan()["document"]["date"])
-
-
 def test_empty_database_builds_and_says_no_sessions_yet(empty_site):
     site = empty_site.site
     assert "网站已生成" in empty_site.output
     index = _text(_read(site, "shijianbiao/index.html"))
-    assert "目前还没有公布培训班" in index
+    assert "目前没有已公布、还没结束的培训班" in index
     assert "示例数据" not in _site_text(site)
     assert "目前还没有公布这项活动的培训班" in _text(_read(site, "huodong/jiazheng.html"))
     assert "暂时算不出覆盖率" in _text(_read(site, "jinzhan/index.html"))
@@ -497,3 +519,41 @@ def test_every_township_has_a_page_so_printed_qr_codes_resolve(demo_site, demo_t
         )
     ]
     assert empty, "the demo has townships without published sessions; their pages must say so"
+
+
+def test_no_invented_rules_and_the_missing_ones_are_there(demo_site):
+    """Steps and figures the plan does not give are not presented as its rules."""
+    text = _site_text(demo_site.site)
+    for invented in ("当地就业补助资金管理规定", "带上身份证", "用工和工资发放证明", "照常拿工资"):
+        assert invented not in text, invented
+    school = _text(_read(demo_site.site, "zhengce/technical-school.html"))
+    assert (
+        "减免杂费、书本费" in school and "生活费补助" in school and "只限建档立卡贫困家庭" in school
+    )
+    faq = _text(_read(demo_site.site, "wenti/index.html"))
+    assert "什么是“两联三送”" in faq and "培训需求清单" in faq and "参训人员清单" in faq
+    policy = _text(_read(demo_site.site, "zhengce/employer-reward.html"))
+    assert "2019年3月12日印发" in policy and "本站从2019年3月12日起按这个标准写" in policy
+    assert "其他企业不在其中" in policy and "不发给干活的人" in policy
+    work = _text(_read(demo_site.site, "zhengce/work-training.html"))
+    assert "方案没有写明补贴标准" in work
+    home = _text(_read(demo_site.site, "index.html"))
+    assert "建档立卡贫困家庭里初中、高中毕业没再上学的孩子" in home
+
+
+def test_one_page_sheet_per_policy_linked_from_its_page(demo_site):
+    from pypdf import PdfReader
+
+    downloads_page = _read(demo_site.site, "xiazai/index.html")
+    for p in policies.policies():
+        slug = policy_slug(p.key)
+        sheet = demo_site.site / "xiazai" / "yitu" / f"{slug}.pdf"
+        reader = PdfReader(sheet)
+        assert len(reader.pages) == 1, p.key
+        text = reader.pages[0].extract_text().replace("\n", "")
+        for a in p.amounts:
+            if a.value:
+                assert catalogue.yuan(a.value) in text, (p.key, a.amount)
+        assert "绥人社发〔2019〕18号" in text
+        assert f'href="../xiazai/yitu/{slug}.pdf"' in _read(demo_site.site, f"zhengce/{slug}.html")
+        assert f'href="yitu/{slug}.pdf"' in downloads_page

@@ -136,7 +136,7 @@ def test_work_training_months_and_cap():
     # a year later: capped at 6, and the line says so
     (line,) = subsidies.work_training_lines([_placement("2019-04-10")], D(2020, 4, 10))
     assert line.quantity == 6 and "最长6个月" in line.note and "另有6个月不计" in line.note
-    assert line.amount is None and "规定标准执行" in line.amount_text
+    assert line.amount is None and "方案没有写明补贴标准" in line.amount_text
     assert line.rule == "以工代训职业培训补贴" and line.document == DOC
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from portal import areas, audit, clock, idnumber
+from portal import areas, audit, clock, idnumber, siteurl
 from portal.db import one, transaction
 from portal.errors import ScopeError, UserError
 from portal.packs import data, render
@@ -127,7 +127,11 @@ def print_packs(
     if len(packs) != len(selection.worker_ids):
         raise ScopeError()
     rendered = render.render_packs(
-        packs, Path(out), site_url=site_url, progress=progress, processes=processes
+        packs,
+        Path(out),
+        site_url=siteurl.site_url(db, site_url),
+        progress=progress,
+        processes=processes,
     )
     now = clock.now()
     batch = f"{now} {selection.label} {secrets.token_hex(3)}"

@@ -81,8 +81,14 @@ def policy_blocks(on: dt.date | None = None) -> list[PolicyBlock]:
     return [b for b in blocks if not b.for_employers] + [b for b in blocks if b.for_employers]
 
 
-def county_contact(county_code: str | None) -> Contact:
-    """Where a worker asks: the county bureau, with address and phone only when confirmed."""
+def county_contact(county_code: str | None, db=None) -> Contact:
+    """Where a worker asks: the county office as county staff entered it in the portal
+    (``portal.contacts``); with no database or nothing entered, the office name only."""
+    if county_code and db is not None:
+        from portal import contacts
+
+        o = contacts.get(db, county_code)
+        return Contact(o.office_name, o.address, o.phone, ASK_LOCALLY)
     if county_code:
         c = catalogue.county(county_code)
         return Contact(c["bureau"], c.get("address"), c.get("phone"), ASK_LOCALLY)

@@ -179,7 +179,7 @@ def load_packs(
                 sessions=tuple(mine),
                 upcoming=nearby(w, by_county[county], mine),
                 jobs=jobs[county],
-                contact=county_contact(county),
+                contact=county_contact(county, db),
             )
         )
     return packs

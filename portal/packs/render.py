@@ -129,8 +129,14 @@ def blank_rows(pack: WorkerPack | None) -> int:
     return max(MIN_BLANK_ROWS, CARD_ROWS - done)
 
 
-def mingbai_html(county_code: str | None) -> str:
-    contacts = [content.county_contact(county_code)] if county_code else content.county_bureaus()
+def mingbai_html(county_code: str | None, contact=None) -> str:
+    """``contact``: the county office as entered in the portal (the packs pass their own)."""
+    if contact is not None:
+        contacts = [contact]
+    else:
+        contacts = (
+            [content.county_contact(county_code)] if county_code else content.county_bureaus()
+        )
     return (
         _env()
         .get_template("mingbai.html.j2")
@@ -180,10 +186,12 @@ def blank_card_html() -> str:
     )
 
 
-def mingbai_pdf(county_code: str | None, printed_on: dt.date, target, *, total: bool = False):
+def mingbai_pdf(
+    county_code: str | None, printed_on: dt.date, target, contact=None, *, total: bool = False
+):
     """The 明白卡 alone: written once per county and batch, its pages shared by every pack."""
     css = stylesheet() + footer_css('"就业政策明白卡"', printed_on, total=total)
-    document = pdf.render_document(mingbai_html(county_code), css=css)
+    document = pdf.render_document(mingbai_html(county_code, contact), css=css)
     pdf.write_pages(document, target=target)
     return len(document.pages)
 
@@ -405,16 +413,19 @@ def _render_all(pool, chunks, site, printed_on, tmp: Path, progress):
     passed 800 MB; this one and one process fewer stay well under it. ``progress`` is only
     ever called from this thread (the portal's progress bar cannot be updated from others).
     """
-    counties = dict.fromkeys(chunk[0].county_code for chunk in chunks)
+    counties = {chunk[0].county_code: chunk[0].contact for chunk in chunks}
     cards_at = {c: str(tmp / f"card-{c}.pdf") for c in counties}
     if pool:
         pending = {
-            c: pool.submit("mingbai_pdf", c, printed_on, path) for c, path in cards_at.items()
+            c: pool.submit("mingbai_pdf", c, printed_on, path, counties[c])
+            for c, path in cards_at.items()
         }
         warm_up()  # this process loads its fonts meanwhile
         cards = {c: (cards_at[c], future.result()) for c, future in pending.items()}
     else:
-        cards = {c: (path, mingbai_pdf(c, printed_on, path)) for c, path in cards_at.items()}
+        cards = {
+            c: (path, mingbai_pdf(c, printed_on, path, counties[c])) for c, path in cards_at.items()
+        }
 
     def args(n: int) -> tuple:
         chunk = chunks[n]

@@ -3,7 +3,6 @@ mark printed packs as delivered. All rules live in ``portal.packs``; this page o
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +13,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from portal import areas, clock, demo, ui  # noqa: E402
+from portal import areas, clock, demo, siteurl, ui  # noqa: E402
 from portal.datefield import date_field  # noqa: E402
 from portal.packs import batches  # noqa: E402
 
@@ -45,10 +44,20 @@ else:
         )
         path = areas.full_name(db, village["code"]) if village else None
 who = st.radio("打印对象", ["只打印想参加培训的人", "全部劳动力"], horizontal=True)
-default_on = dt.date(2019, 6, 1) if demo.is_demo(db) else clock.today()
+default_on = demo.AS_OF if demo.is_demo(db) else clock.today()
 on = date_field("按哪一天列出“近期培训班”和招工信息", default_on, key="pack_on")
 if demo.is_demo(db):
     st.caption("示例数据是2019年的培训班，所以默认按2019年6月1日列出。")
+
+
+public_url = siteurl.site_url(db)
+if siteurl.is_local(public_url):
+    st.warning(
+        f"公开网站地址还是本机地址 {public_url}：印出来的二维码和网址在别人的手机上打不开。"
+        "请市级工作人员先在“联系方式与网址”页设定正式的网站地址再打印。"
+    )
+else:
+    st.caption(f"二维码和网址指向：{public_url}")
 
 
 def make_packs():

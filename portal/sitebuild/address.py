@@ -1,9 +1,8 @@
 """The public site's address, read in one place for the sitemap and the 404 page.
 
-Today it comes from the ``SITE_URL`` environment variable (as the packs' QR codes read it), else
-``site_url`` in mkdocs.yml, else the local address the packs use too. A one-place setting for
-the public address is to replace this lookup; everything in the site build calls only
-:func:`public_site_url`.
+The address city staff set in the portal (``portal.siteurl``, the same one the packs' QR codes
+print), else the ``SITE_URL`` environment variable, else ``site_url`` in mkdocs.yml, else the
+local default; everything in the site build calls only :func:`public_site_url`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from portal.packs import qr
+from portal import siteurl
 from portal.sitebuild import paths
 
 
@@ -29,9 +28,9 @@ class SiteAddress:
         return urllib.parse.urlsplit(self.url).path or "/"
 
 
-def public_site_url() -> SiteAddress:
-    configured = (os.environ.get("SITE_URL") or "").strip() or _mkdocs_site_url()
-    return SiteAddress(qr.site_url(configured or None), bool(configured))
+def public_site_url(db=None) -> SiteAddress:
+    chosen = siteurl.stored(db) or (os.environ.get("SITE_URL") or "").strip() or _mkdocs_site_url()
+    return SiteAddress(siteurl.site_url(None, override=chosen or None), bool(chosen))
 
 
 def _mkdocs_site_url() -> str:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal import clock, demo
+from portal import clock, contacts, demo
 from portal.sitebuild import (
     address,
     campaign_pages,
@@ -21,6 +21,7 @@ from portal.sitebuild import (
     linkcheck,
     mkdocs_run,
     nav,
+    onepagers,
     paths,
     policy_pages,
     progress,
@@ -46,7 +47,15 @@ class BuildReport:
     site_url_configured: bool = False
 
 
-def build_site(db, out: Path | None = None, work: Path | None = None, strict: bool = True):
+def build_site(
+    db,
+    out: Path | None = None,
+    work: Path | None = None,
+    strict: bool = True,
+    today=None,
+):
+    """Build the site as of ``today`` (default: today; a demo database: ``demo.AS_OF``, the day
+    its fictional 2019 data is shown as of, like the packs page)."""
     started = time.perf_counter()
     out = Path(out or paths.DEFAULT_OUT).resolve()
     docs = Path(work or paths.DEFAULT_WORK).resolve()
@@ -55,10 +64,14 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
     docs.mkdir(parents=True)
 
     is_demo = demo.is_demo(db)
-    context = site_context(clock.today(), is_demo)
+    today = today or (demo.AS_OF if is_demo else clock.today())
+    context = site_context(today, is_demo)
+    context["offices"] = contacts.county_offices(db)
+    context["township_offices"] = {c: contacts.township_offices(db, c) for c in context["offices"]}
     written = content_pages.copy_content(docs, context)
     env = render.environment(docs)
-    sessions = timetable.published_sessions(db)
+    sessions = timetable.published_sessions(db, today)
+    context["onepagers"] = onepagers.write(docs)
     policy_list = policy_pages.write(docs, env, context)
     campaign_list = campaign_pages.write(docs, env, context, sessions)
     timetable_nav = timetable.write(docs, env, context, sessions, timetable.townships_by_county(db))
@@ -69,7 +82,7 @@ def build_site(db, out: Path | None = None, work: Path | None = None, strict: bo
     staging = out.with_name(out.name + ".building")
     if staging.exists():
         shutil.rmtree(staging)
-    site_address = address.public_site_url()
+    site_address = address.public_site_url(db)
     try:
         mkdocs_run.run(
             docs,

@@ -27,7 +27,7 @@ JOIN campaigns cp ON cp.code = c.campaign_code
 JOIN institutions i ON i.id = s.institution_id
 JOIN areas t ON t.code = s.township_code
 LEFT JOIN areas v ON v.code = s.village_code
-WHERE s.status = 'published'
+WHERE s.status = 'published' AND s.end_date >= ?
 ORDER BY s.county_code, s.township_code, s.start_date, s.daily_start, s.id
 """
 
@@ -37,9 +37,11 @@ def township_page(county_code: str, township_code: str) -> str:
     return f"shijianbiao/{county_code}/{township_code}.md"
 
 
-def published_sessions(db) -> list[dict]:
+def published_sessions(db, today) -> list[dict]:
+    """Published sessions not yet over on ``today`` (the build date): an ended class is no
+    use to someone looking for one to join; what was held shows on the progress page."""
     rows = []
-    for r in db.query(PUBLISHED):
+    for r in db.query(PUBLISHED, [today.isoformat()]):
         r["places_left"] = max(r["capacity"] - r["taken"], 0)
         rows.append(r)
     return rows
