@@ -225,6 +225,15 @@ def test_page_county_sees_only_its_county(db_path, world):
     assert metrics(at)[0] == "1"
 
 
+def test_page_age_date_is_typed_whole_and_an_impossible_one_stops_the_page(db_path, world):
+    at = page(CITY)
+    at.text_input(key="bl_at").input("2019年3月31日").run()
+    assert metrics(at)[:2] == ["9", "2"] and not at.error
+    at.text_input(key="bl_at").input("2019-02-30").run()
+    assert any("没有2月30日" in e.value for e in at.error), [e.value for e in at.error]
+    assert not metrics(at) and not at.exception
+
+
 def test_page_institutions(db_path, world):
     at = page(Actor("jg", "institution", institution_id=world["training"]))
     assert "仅供县、市工作人员和技工院校" in at.error[0].value and not at.dataframe
