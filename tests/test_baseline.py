@@ -338,3 +338,29 @@ def test_figures_counted_inside_a_rolled_back_write_are_not_kept(db, world):
     db.execute("UPDATE workers SET notes = 'x' WHERE id = ?", [world["p2"]])  # same version
     db.conn.commit()
     assert census.census(db, SYSTEM, "231221")["total"]["unemployed"] == 1
+
+
+def test_menu_shows_the_page_to_staff_and_technical_schools_only(db, world):
+    from portal import navigation
+
+    def titles(actor, conn=db):
+        return [p.title for p in navigation.pages_for(actor, conn)]
+
+    assert "摸清底数" in titles(CITY) and "摸清底数" in titles(WANGKUI)
+    school = Actor("xx", "institution", institution_id=world["technical_school"])
+    training = Actor("jg", "institution", institution_id=world["training"])
+    assert "摸清底数" in titles(school)
+    ordinary = titles(training)
+    assert "摸清底数" not in ordinary and ordinary[:3] == ["培训班次", "报名管理", "考勤与签字"]
+    # without a connection the portal's own database (PORTAL_DB) answers
+    assert "摸清底数" not in titles(training, None) and "摸清底数" in titles(school, None)
+
+
+def test_warm_up_fills_the_city_figures_before_the_first_view(db, db_path, world, monkeypatch):
+    census.count_in_background(db_path).join()
+    counted = []
+    real = census._count
+    monkeypatch.setattr(census, "_count", lambda *a: counted.append(a[1]) or real(*a))
+    first = census.census(db, CITY)
+    assert counted == []  # every county came from what the warm-up kept
+    assert first["total"]["workers"] == 9 and first["total"]["unemployed"] == 2
