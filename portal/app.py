@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st
 
 from portal import accounts, demo, login_sessions, navigation
+from portal.baseline import census
 from portal.errors import UserError
 from portal.ledger import targets
 from portal.ui import connection
@@ -123,7 +124,14 @@ def _count_targets_once():
     return targets.count_in_background()
 
 
+@st.cache_resource
+def _count_baseline_once():
+    """Once per portal process: the city's baseline (摸清底数) figures kept before anyone asks."""
+    return census.count_in_background()
+
+
 _count_targets_once()
+_count_baseline_once()
 
 if demo.is_demo(connection()):
     st.info("示例数据：当前平台中的人员、机构和班次都是虚构的，仅供演示和培训使用。", icon="ℹ️")
@@ -138,7 +146,7 @@ if still_logged_in():
             icon=spec.icon,
             url_path=spec.file.removesuffix(".py"),
         )
-        for spec in navigation.pages_for(actor)
+        for spec in navigation.pages_for(actor, connection())
     ] or [st.Page(welcome, title="首页")]
     st.navigation(pages).run()
 else:

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from portal import areas, idnumber
 from portal.errors import UserError
+from portal.held import held_params, held_sql
 from portal.ledger.scope import require_staff
 from portal.ledger.table import Table
 from portal.ledger.targets import progress
@@ -17,13 +18,14 @@ from portal.scope import SYSTEM
 # Counts per village are kept by triggers on workers (migration 070; ``workers.trained`` by
 # triggers on enrolments, migration 020): each view sums at most 2,000 rows of ``area_counts``
 # instead of counting 200,000 workers.
+# Sessions held: the reports' rule (portal/held.py), so this page and the reports agree.
 COUNTY_SUMMARY = """
 SELECT a.code AS county_code, a.name AS county,
        COALESCE(SUM(c.workers), 0) AS workers,
        COALESCE(SUM(c.willing), 0) AS willing,
        COALESCE(SUM(c.trained), 0) AS trained,
        COALESCE(SUM(c.trained_willing), 0) AS trained_willing,
-       (SELECT COUNT(*) FROM sessions s WHERE s.county_code = a.code AND s.status = 'completed') AS sessions_held
+       (SELECT COUNT(*) FROM sessions s WHERE s.county_code = a.code AND {held}) AS sessions_held
 FROM areas a
 LEFT JOIN area_counts c ON c.county_code = a.code
 WHERE a.level = 'county'
@@ -35,7 +37,7 @@ ORDER BY a.code
 def county_summary(db: sqlite_utils.Database) -> list[dict]:
     """Per county: workers, willing, trained, coverage (trained willing / willing), sessions held."""
     rows = []
-    for r in db.query(COUNTY_SUMMARY):
+    for r in db.query(COUNTY_SUMMARY.format(held=held_sql("s")), held_params()):
         r["coverage"] = (r["trained_willing"] / r["willing"]) if r["willing"] else None
         rows.append(r)
     return rows
@@ -76,13 +78,13 @@ def area_summary(db: sqlite_utils.Database, parent_code: str | None = None) -> l
             params = [parent["parent_code"], parent_code]
     column = _COLUMN[level]
     counts = {r["code"]: r for r in db.query(AREA_SQL.format(column=column, where=where), params)}
-    s_where = f"AND {_COLUMN[parent['level']]} = ?" if where else ""
+    s_where = f"AND s.{_COLUMN[parent['level']]} = :parent" if where else ""
     sessions = {
         r["code"]: r["n"]
         for r in db.query(
-            f"SELECT {column} AS code, COUNT(*) AS n FROM sessions "
-            f"WHERE status = 'completed' {s_where} GROUP BY {column}",
-            params[-1:],
+            f"SELECT s.{column} AS code, COUNT(*) AS n FROM sessions s "
+            f"WHERE {held_sql('s')} {s_where} GROUP BY s.{column}",
+            {**held_params(), "parent": parent_code},
         )
     }
     targets = _targets_by(db, level, parent_code if level == "township" else None)

@@ -1,6 +1,6 @@
 """The portal's one date field: typed whole in any usual form, read back before it is saved.
 
-Why not ``st.date_input``: its box reads a date typed in one go ("2019-06-01", "2019年6月1日",
+Why not Streamlit's own ``date_input``: its box reads a date typed in one go ("2019-06-01", "2019年6月1日",
 "20190601") as another day, or keeps the old one, and saves it without a word. Here the text
 is read by ``validate.date_text``; a date it cannot read, or outside the allowed range, is
 named in Chinese under the field and the field gives None, so nothing wrong is saved.
@@ -25,8 +25,15 @@ def date_field(
     min_value: dt.date | None = None,
     max_value: dt.date | None = None,
     container=None,
+    required: bool = False,
+    problems: list[str] | None = None,
 ) -> dt.date | None:
-    """A date typed as text; the date it was read as, or None (empty, or explained)."""
+    """A date typed as text; the date it was read as, or None (empty, or explained).
+
+    ``required`` names an empty field under it too. ``problems``, when given, collects every
+    message shown, so a form can refuse to save while a date is unreadable: None alone
+    cannot tell an optional empty date from a wrong one.
+    """
     box = container or st
     text = box.text_input(
         label,
@@ -36,11 +43,13 @@ def date_field(
         help=f"可以写成 {validate.DATE_EXAMPLES}。",
     )
     try:
-        day = validate.date_text(text, field=label)
+        day = validate.date_text(text, field=label, required=required)
         if day is not None:
             check_range(day, label, min_value, max_value)
     except UserError as exc:
         box.error(md(exc))
+        if problems is not None:
+            problems.append(str(exc))
         return None
     if day is not None and text.strip() != day.isoformat():
         box.caption(f"读作 {day.year}年{day.month}月{day.day}日")

@@ -225,6 +225,15 @@ def test_page_county_sees_only_its_county(db_path, world):
     assert metrics(at)[0] == "1"
 
 
+def test_page_age_date_is_typed_whole_and_an_impossible_one_stops_the_page(db_path, world):
+    at = page(CITY)
+    at.text_input(key="bl_at").input("2019年3月31日").run()
+    assert metrics(at)[:2] == ["9", "2"] and not at.error
+    at.text_input(key="bl_at").input("2019-02-30").run()
+    assert any("没有2月30日" in e.value for e in at.error), [e.value for e in at.error]
+    assert not metrics(at) and not at.exception
+
+
 def test_page_institutions(db_path, world):
     at = page(Actor("jg", "institution", institution_id=world["training"]))
     assert "仅供县、市工作人员和技工院校" in at.error[0].value and not at.dataframe
@@ -329,3 +338,29 @@ def test_figures_counted_inside_a_rolled_back_write_are_not_kept(db, world):
     db.execute("UPDATE workers SET notes = 'x' WHERE id = ?", [world["p2"]])  # same version
     db.conn.commit()
     assert census.census(db, SYSTEM, "231221")["total"]["unemployed"] == 1
+
+
+def test_menu_shows_the_page_to_staff_and_technical_schools_only(db, world):
+    from portal import navigation
+
+    def titles(actor, conn=db):
+        return [p.title for p in navigation.pages_for(actor, conn)]
+
+    assert "摸清底数" in titles(CITY) and "摸清底数" in titles(WANGKUI)
+    school = Actor("xx", "institution", institution_id=world["technical_school"])
+    training = Actor("jg", "institution", institution_id=world["training"])
+    assert "摸清底数" in titles(school)
+    ordinary = titles(training)
+    assert "摸清底数" not in ordinary and ordinary[:3] == ["培训班次", "报名管理", "考勤与签字"]
+    # without a connection the portal's own database (PORTAL_DB) answers
+    assert "摸清底数" not in titles(training, None) and "摸清底数" in titles(school, None)
+
+
+def test_warm_up_fills_the_city_figures_before_the_first_view(db, db_path, world, monkeypatch):
+    census.count_in_background(db_path).join()
+    counted = []
+    real = census._count
+    monkeypatch.setattr(census, "_count", lambda *a: counted.append(a[1]) or real(*a))
+    first = census.census(db, CITY)
+    assert counted == []  # every county came from what the warm-up kept
+    assert first["total"]["workers"] == 9 and first["total"]["unemployed"] == 2

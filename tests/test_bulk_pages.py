@@ -179,6 +179,30 @@ def test_attendance_page_bulk_signoff_and_the_selection_stays(demo_db_path, demo
     assert any("联系卡：已签字" in c.value for c in at.caption)
 
 
+def test_card_signoff_date_is_typed_whole_and_an_impossible_one_is_refused(
+    demo_db_path, demo_db, inst
+):
+    sid = published(demo_db, inst)
+    eid = enrol(demo_db, inst, sid, workers_in(demo_db, WANGKUI, 1)[0])
+    start = one(demo_db, "SELECT start_date FROM sessions WHERE id = ?", [sid])["start_date"]
+    day = dt.date.fromisoformat(start)
+    at = page("attendance", inst)
+    by_label(at.selectbox, "班次").set_value(sid)
+    at.run()
+    by_label(at.text_input, "签字日期").input("2019-13-45")
+    by_label(at.button, "登记已签字").click()
+    at.run()
+    shown = [e.value for e in at.error]
+    assert any("没有13月45日" in e for e in shown) and any("没有登记" in e for e in shown), shown
+    signoffs = "SELECT signed_on FROM card_signoffs WHERE enrolment_id = ?"
+    assert demo_db.execute(signoffs, [eid]).fetchall() == []
+    by_label(at.text_input, "签字日期").input(f"{day.year}年{day.month}月{day.day}日")
+    by_label(at.button, "登记已签字").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert demo_db.execute(signoffs, [eid]).fetchall() == [(start,)]
+
+
 def test_attendance_page_prints_the_sign_in_sheet(demo_db_path, demo_db, inst):
     sid = published(demo_db, inst)
     wid = workers_in(demo_db, WANGKUI, 1)[0]

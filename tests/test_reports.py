@@ -162,7 +162,7 @@ def test_submit_freezes_and_locks_until_the_city_reopens(db, town, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: "2019-07-03T10:00:00")
     r = monthly.submit(db, kit.WANGKUI, "望奎县", "2019-06", today=AFTER_JUNE)
     assert r["status"] == "submitted" and r["figures"]["total"]["trained_period"] == 2
-    assert "2019-07-03 10:00:00" in r["lock"] and "wangkui_staff" in r["lock"]
+    assert "2019年7月3日 10:00" in r["lock"] and "wangkui_staff" in r["lock"]
     assert "已锁定" in r["lock"] and "退回" in r["lock"]
     # a late correction in the data does not change the submitted report
     kit.enrol(db, db.execute("SELECT id FROM sessions WHERE course_code='sy-zhongzhi'").fetchone()[0],
@@ -227,7 +227,7 @@ def test_city_overview_late_counties_and_sum(db, town, monkeypatch):
     o = monthly.city_overview(db, kit.CITY, "2019-06", today=D(2019, 7, 6))
     assert len(o["late"]) == 9 and "望奎县" not in o["late"] and "北林区" in o["late"]
     rows = {r["county"]: r for r in o["rows"]}
-    assert render.city_rows(o)[1][:3] == ["望奎县", "逾期提交", "2019-07-08 09:30:00"]
+    assert render.city_rows(o)[1][:3] == ["望奎县", "逾期提交", "2019年7月8日 09:30"]
     assert rows["北林区"]["figures"]["total"]["trained_period"] == 1  # F
     s = o["sum"]
     assert s["total"]["trained_period"] == 3  # 望奎 A, C + 北林 F

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import reportkit as kit
 from streamlit.testing.v1 import AppTest
@@ -26,6 +24,11 @@ def texts(at) -> str:
     parts += [e.value for e in at.error] + [e.value for e in at.success]
     parts += [e.value for e in at.info] + [e.value for e in at.warning]
     return "\n".join(str(p) for p in parts)
+
+
+def field(at, label: str):
+    """The text box with this label (dates are typed as text, see portal/datefield.py)."""
+    return next(t for t in at.text_input if t.label == label)
 
 
 @pytest.fixture
@@ -68,10 +71,9 @@ def test_subsidy_lines_show_rule_and_document(demo_db_path):
 
 def test_county_staff_enter_a_placement(demo_db, wangkui_worker):
     at = page("subsidies", kit.WANGKUI)
-    at.text_input[0].set_value(wangkui_worker)
-    at.text_input[1].set_value("示例扶贫车间二号")
-    start = next(d for d in at.date_input if d.label == "以工代训开始日期")
-    start.set_value(dt.date(2019, 5, 6))
+    at.text_input(key="new_id_number").set_value(wangkui_worker)
+    field(at, "吸纳单位").set_value("示例扶贫车间二号")
+    field(at, "以工代训开始日期").set_value("2019-05-06")
     next(b for b in at.button if b.label == "保存").click()
     at.run()
     assert "已保存" in texts(at), texts(at)
@@ -83,12 +85,61 @@ def test_county_staff_enter_a_placement(demo_db, wangkui_worker):
     assert row == ("示例扶贫车间二号", "2019-05-06", "wangkui_staff")
 
 
+def placement(db, id_number: str):
+    return db.execute(
+        "SELECT start_date FROM work_training_placements "
+        "WHERE worker_id = (SELECT id FROM workers WHERE id_number = ?)",
+        [id_number],
+    ).fetchall()
+
+
+def test_a_whole_chinese_date_is_saved_as_typed(demo_db, wangkui_worker):
+    at = page("subsidies", kit.WANGKUI)
+    at.text_input(key="new_id_number").set_value(wangkui_worker)
+    field(at, "吸纳单位").set_value("示例扶贫车间三号")
+    field(at, "以工代训开始日期").set_value("2019年6月1日")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert "已保存" in texts(at), texts(at)
+    assert placement(demo_db, wangkui_worker) == [("2019-06-01",)]
+
+
+def test_an_impossible_date_is_refused_and_nothing_is_written(demo_db, wangkui_worker):
+    before = demo_db.execute("SELECT count(*) FROM work_training_placements").fetchone()[0]
+    audits = demo_db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    at = page("subsidies", kit.WANGKUI)
+    at.text_input(key="new_id_number").set_value(wangkui_worker)
+    field(at, "吸纳单位").set_value("示例扶贫车间四号")
+    field(at, "以工代训开始日期").set_value("2019-13-45")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    shown = [e.value for e in at.error]
+    assert any("没有13月45日" in e for e in shown), shown
+    assert any("没有保存" in e for e in shown), shown
+    assert "已保存" not in texts(at)
+    assert placement(demo_db, wangkui_worker) == []
+    assert demo_db.execute("SELECT count(*) FROM work_training_placements").fetchone()[0] == before
+    assert demo_db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audits
+
+
+def test_an_unreadable_optional_end_date_is_not_saved_as_empty(demo_db, wangkui_worker):
+    at = page("subsidies", kit.WANGKUI)
+    at.text_input(key="new_id_number").set_value(wangkui_worker)
+    field(at, "吸纳单位").set_value("示例扶贫车间五号")
+    field(at, "以工代训开始日期").set_value("2019-06-01")
+    field(at, "以工代训结束日期（未结束可不填，最长6个月）").set_value("六月底")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert any("没有保存" in e.value for e in at.error), [e.value for e in at.error]
+    assert placement(demo_db, wangkui_worker) == []
+
+
 def test_other_countys_worker_is_not_found(demo_db):
     other = demo_db.execute("SELECT id_number FROM workers WHERE county_code = '231202'").fetchone()
     at = page("subsidies", kit.WANGKUI)
-    at.text_input[0].set_value(other[0])
-    at.text_input[1].set_value("车间")
-    next(d for d in at.date_input if d.label == "以工代训开始日期").set_value(dt.date(2019, 5, 6))
+    at.text_input(key="new_id_number").set_value(other[0])
+    field(at, "吸纳单位").set_value("车间")
+    field(at, "以工代训开始日期").set_value("2019-05-06")
     next(b for b in at.button if b.label == "保存").click()
     at.run()
     assert "管辖范围内的台账里没有" in texts(at)

@@ -22,16 +22,20 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 import threading
 from collections import defaultdict
 
 import sqlite_utils
 
 from portal import areas, catalogue
+from portal import db as database
 from portal.baseline import groups
 from portal.errors import ScopeError, UserError
 from portal.ledger.scope import require_staff
-from portal.scope import Actor
+from portal.scope import SYSTEM, Actor
+
+log = logging.getLogger(__name__)
 
 CHILD = {"city": "county", "county": "township", "township": "village", "village": "village"}
 COLUMN = {"county": "county_code", "township": "township_code", "village": "village_code"}
@@ -378,3 +382,26 @@ def trades(db, area: dict, per_town: dict[str, dict[str, list[int]]]) -> list[di
                 }
             )
     return out
+
+
+def count_in_background(path=None, at: dt.date | None = None) -> threading.Thread:
+    """Fill the city's per-county cache once, in a thread of its own, on its own connection.
+
+    Why: a portal process starts with nothing kept, and the first 摸清底数 view of the city
+    would scan the whole ledger while the user waits. The date is the page's default one.
+    Errors are only logged: the page counts for itself if this did not finish.
+    """
+
+    def run() -> None:
+        try:
+            db = database.connect(path)
+            try:
+                census(db, SYSTEM, None, at or default_date())
+            finally:
+                db.conn.close()
+        except Exception as exc:  # noqa: BLE001 - a warm-up must never stop the portal
+            log.warning("baseline warm-up failed: %s", type(exc).__name__)
+
+    thread = threading.Thread(target=run, name="baseline-warm-up", daemon=True)
+    thread.start()
+    return thread

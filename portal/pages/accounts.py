@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import accounts, audit_view, catalogue, clock, flash, people, useradmin
+from portal.datefield import date_field
 from portal.ui import connection, require_staff
 
 db = connection()
@@ -160,8 +161,11 @@ with tab_log:
         format_func=lambda a: "全部" if a is None else audit_view.action_label(a),
         key="log_action",
     )
-    since = c4.date_input("从", value=None, key="log_since")
-    until = c5.date_input("到", value=None, key="log_until")
+    unreadable: list[str] = []
+    since = date_field("从", key="log_since", container=c4, problems=unreadable)
+    until = date_field("到", key="log_until", container=c5, problems=unreadable)
+    if unreadable:
+        st.stop()  # the reason is under the date; an empty list here would read as "no entries"
     entries = (
         flash.attempt(
             lambda: useradmin.audit_entries(

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import attendance, clock, enrolment, flash, sessions, signin_sheet, views
+from portal.datefield import date_field
 from portal.ui import connection, current_actor, person, show_time
 
 db = connection()
@@ -162,22 +163,32 @@ with tab_card:
         st.caption(f"联系卡：{views.card_state(people[chosen])}")
         signed = people[chosen]["card_signed"] == 1
         c1, c2 = st.columns(2)
-        signed_on = c1.date_input(
-            "签字日期", value=days[-1], min_value=days[0], max_value=clock.today(), key="sign_on"
+        signed_on = date_field(
+            "签字日期",
+            days[-1],
+            min_value=days[0],
+            max_value=clock.today(),
+            key="sign_on",
+            container=c1,
+            required=True,
         )
         witness = c2.text_input("经办人", value=actor.display_name[:30], key="witness")
         note = st.text_input(
             "备注" + ("（撤销时必填）" if signed else "（可不填）"), key="card_note"
         )
         c1, c2 = st.columns(2)
-        if c1.button("登记已签字", type="primary", key="sign_one"):
+        sign = c1.button("登记已签字", type="primary", key="sign_one")
+        revoke = signed and c2.button("撤销签字", key="revoke_one")
+        if (sign or revoke) and signed_on is None:
+            st.error("签字日期看不懂、没有填写或超出范围（见上面的说明），没有登记，请改正。")
+        elif sign:
             act(
                 lambda: attendance.sign_card(
                     db, actor, chosen, signed_on=signed_on, witnessed_by=witness, note=note
                 ),
                 f"已登记{people[chosen]['name']}的联系卡签字。",
             )
-        if signed and c2.button("撤销签字", key="revoke_one"):
+        elif revoke:
             flash.act(
                 lambda: attendance.sign_card(
                     db,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from portal import areas
 from portal.baseline import census, export, pupils, tables
+from portal.datefield import date_field
 from portal.ui import connection, current_actor, run_action
 from portal.views import md
 
@@ -58,7 +59,9 @@ if township:
     with cols[2]:
         village = pick("村", areas.children(db, township["code"]), "bl_village")
 with cols[3]:
-    at = st.date_input("年龄计算到", census.default_date(), format="YYYY-MM-DD", key="bl_at")
+    at = date_field("年龄计算到", census.default_date(), key="bl_at", required=True)
+if at is None:
+    st.stop()
 
 chosen = village or township or county
 r = run_action(lambda: census.census(db, actor, chosen["code"] if chosen else None, at))

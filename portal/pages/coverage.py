@@ -63,7 +63,7 @@ if rows is not None:
             ("有培训意愿", total["willing"]),
             ("已培训（有意愿）", total["trained_willing"]),
             ("覆盖率", pct(total["coverage"])),
-            ("已结业班次", total["sessions_held"]),
+            ("已举办班次", total["sessions_held"]),
             ("年度任务完成", f"{total['targets_met']}/{total['targets']}"),
         ],
         strict=True,
@@ -100,7 +100,7 @@ if rows is not None:
                     "已培训（有意愿）": r["trained_willing"],
                     "有意愿未培训": r["untrained_willing"],
                     "覆盖率": pct(r["coverage"]),
-                    "已结业班次": r["sessions_held"],
+                    "已举办班次": r["sessions_held"],
                     "年度任务": r["targets"],
                     "已完成任务": r["targets_met"],
                 }

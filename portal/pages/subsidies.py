@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from portal import catalogue, flash, periods, spreadsheet, subsidies, subsidy_records  # noqa: E402
+from portal.datefield import date_field  # noqa: E402
 from portal.ui import connection, require_staff, run_action  # noqa: E402
 
 actor = require_staff()
@@ -36,7 +37,7 @@ else:
 tab_lines, tab_new, tab_records = st.tabs(["补贴明细", "录入记录", "记录管理"])
 
 with tab_lines:
-    as_of = st.date_input("计算截至日期", value=periods.default_as_of(), key="sub_as_of")
+    as_of = date_field("计算截至日期", periods.default_as_of(), key="sub_as_of", required=True)
     kinds = st.multiselect(
         "补贴项目",
         list(subsidies.KINDS),
@@ -44,9 +45,13 @@ with tab_lines:
         format_func=subsidies.KINDS.get,
         key="sub_kinds",
     )
-    lines = run_action(
-        lambda: subsidies.record_lines(
-            db, actor, county_code=county_code, as_of=as_of, kinds=tuple(kinds)
+    lines = (
+        None
+        if as_of is None
+        else run_action(
+            lambda: subsidies.record_lines(
+                db, actor, county_code=county_code, as_of=as_of, kinds=tuple(kinds)
+            )
         )
     )
     if lines is not None:
@@ -96,20 +101,24 @@ with tab_new:
         "记录类型", list(TABLE_LABELS), format_func=TABLE_LABELS.get, key="new_table"
     )
     with st.form("new_record"):
-        id_number = st.text_input("劳动力身份证号（须已在本县台账中）")
+        id_number = st.text_input("劳动力身份证号（须已在本县台账中）", key="new_id_number")
         values: dict = {}
+        unreadable: list[str] = []
+
+        def day(label: str, key: str) -> dt.date | None:
+            """A date of the new record; an unreadable one is named and stops the save."""
+            return date_field(label, key=f"new_{table}_{key}", problems=unreadable)
+
         if table == "work_training_placements":
             values["employer"] = st.text_input("吸纳单位")
             values["employer_type"] = st.selectbox("单位类型", subsidy_records.EMPLOYER_TYPES)
             values["trade"] = st.text_input("岗位（工种）")
-            values["start_date"] = st.date_input("以工代训开始日期", value=None)
-            values["end_date"] = st.date_input(
-                "以工代训结束日期（未结束可不填，最长6个月）", value=None
-            )
+            values["start_date"] = day("以工代训开始日期", "start_date")
+            values["end_date"] = day("以工代训结束日期（未结束可不填，最长6个月）", "end_date")
         elif table == "school_students":
             values["school"] = st.text_input("学校")
             values["major"] = st.text_input("专业")
-            values["enrol_date"] = st.date_input("入学日期", value=None)
+            values["enrol_date"] = day("入学日期", "enrol_date")
             values["course_years"] = st.selectbox(
                 "学制（年）",
                 list(subsidy_records.COURSE_YEARS),
@@ -118,7 +127,7 @@ with tab_new:
                 placeholder="请选择学制",
                 help="技工教育家庭补助每生每年3000元，最多按学制年数计算。",
             )
-            values["leave_date"] = st.date_input("离校（毕业）日期（在校可不填）", value=None)
+            values["leave_date"] = day("离校（毕业）日期（在校可不填）", "leave_date")
         elif table == "startups":
             values["business_name"] = st.text_input("企业或个体户名称")
             values["kind"] = st.selectbox(
@@ -126,23 +135,28 @@ with tab_new:
                 list(subsidy_records.STARTUP_KINDS),
                 format_func=subsidy_records.STARTUP_KINDS.get,
             )
-            values["registered_on"] = st.date_input("工商登记日期", value=None)
+            values["registered_on"] = day("工商登记日期", "registered_on")
             values["first_time"] = st.checkbox("首次创业", value=True)
         else:
             values["employer"] = st.text_input("用人单位")
             values["employer_type"] = st.selectbox(
                 "单位类型", subsidy_records.REWARD_EMPLOYER_TYPES
             )
-            values["employed_since"] = st.date_input("入职日期", value=None)
-            values["employed_until"] = st.date_input("离职日期（仍在岗可不填）", value=None)
+            values["employed_since"] = day("入职日期", "employed_since")
+            values["employed_until"] = day("离职日期（仍在岗可不填）", "employed_until")
         if st.form_submit_button("保存", type="primary"):
-            flash.act(
-                lambda: subsidies.record_number(
-                    subsidies.TABLE_KINDS[table],
-                    subsidy_records.create(db, actor, table, id_number, values),
-                ),
-                f"已保存{TABLE_LABELS[table]}记录（编号 {{result}}）。",
-            )
+            if unreadable:
+                st.error(
+                    "有日期看不懂或超出范围（见上面各栏的说明），本条记录没有保存，请改正后再保存。"
+                )
+            else:
+                flash.act(
+                    lambda: subsidies.record_number(
+                        subsidies.TABLE_KINDS[table],
+                        subsidy_records.create(db, actor, table, id_number, values),
+                    ),
+                    f"已保存{TABLE_LABELS[table]}记录（编号 {{result}}）。",
+                )
 
 with tab_records:
     table = st.selectbox(
@@ -195,13 +209,19 @@ with tab_records:
             key="end_record",
         )
         if spec.end_field:
-            end_on = st.date_input(subsidy_records.DATE_LABELS[spec.end_field], value=None)
+            end_label = subsidy_records.DATE_LABELS[spec.end_field]
+            end_problems: list[str] = []
+            end_on = date_field(end_label, key=f"end_on_{table}_{record_id}", problems=end_problems)
             if st.button("登记结束", key="end_button"):
-                flash.act(
-                    lambda: subsidy_records.end(db, actor, table, record_id, end_on),
-                    f"已登记{subsidies.record_number(kind, record_id)}的"
-                    f"{subsidy_records.DATE_LABELS[spec.end_field]}。",
-                )
+                if end_problems:
+                    st.error(f"{end_label}看不懂或超出范围（见上面的说明），没有登记，请改正。")
+                elif end_on is None:
+                    st.error(f"请先填写{end_label}，再点“登记结束”。")
+                else:
+                    flash.act(
+                        lambda: subsidy_records.end(db, actor, table, record_id, end_on),
+                        f"已登记{subsidies.record_number(kind, record_id)}的{end_label}。",
+                    )
         elif st.button("登记为停止经营", key="end_button"):
             flash.act(
                 lambda: subsidy_records.end(db, actor, table, record_id),
@@ -213,9 +233,13 @@ with tab_records:
                 changes: dict = {}
                 for field, (label, _max, _req) in spec.text_fields.items():
                     changes[field] = st.text_input(label, value=current.get(field) or "")
-                changes[spec.start_field] = st.date_input(
+                edit_problems: list[str] = []
+                changes[spec.start_field] = date_field(
                     subsidy_records.DATE_LABELS[spec.start_field],
-                    value=dt.date.fromisoformat(current[spec.start_field]),
+                    dt.date.fromisoformat(current[spec.start_field]),
+                    key=f"edit_{table}_{record_id}_start",
+                    required=True,
+                    problems=edit_problems,
                 )
                 if table == "school_students":
                     years = list(subsidy_records.COURSE_YEARS)
@@ -229,7 +253,12 @@ with tab_records:
                         placeholder="请选择学制",
                     )
                 if st.form_submit_button("保存修改"):
-                    flash.act(
-                        lambda: subsidy_records.edit(db, actor, table, record_id, changes),
-                        f"已保存{subsidies.record_number(kind, record_id)}的修改。",
-                    )
+                    if edit_problems:
+                        st.error(
+                            "日期看不懂或没有填写（见上面的说明），修改没有保存，请改正后再保存。"
+                        )
+                    else:
+                        flash.act(
+                            lambda: subsidy_records.edit(db, actor, table, record_id, changes),
+                            f"已保存{subsidies.record_number(kind, record_id)}的修改。",
+                        )

@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 import sqlite_utils
 
 from portal import catalogue, clock, subsidies
+from portal.held import held_params, held_sql
 from portal.scope import Actor
 
 DEFINITIONS = [
@@ -54,12 +55,7 @@ SELECT s.county_code, c.campaign_code AS campaign,
        SUM(s.end_date >= :start) AS sessions_period,
        COUNT(*) AS sessions_to_date
 FROM sessions s JOIN courses c ON c.code = s.course_code
-WHERE {where} AND s.end_date BETWEEN :year AND :end
-  AND (s.status = 'completed'
-       OR (s.status = 'published'
-           AND (s.end_date < :today
-                OR EXISTS (SELECT 1 FROM enrolments e
-                           WHERE e.session_id = s.id AND e.status = 'completed'))))
+WHERE {where} AND s.end_date BETWEEN :year AND :end AND {held}
 GROUP BY s.county_code, c.campaign_code
 """
 
@@ -100,7 +96,7 @@ def counties_figures(
         "start": start.isoformat(),
         "end": end.isoformat(),
         "year": year.isoformat(),
-        "today": clock.today().isoformat(),
+        **held_params(),
     }
     if len(county_codes) == 1:
         params["county"] = county_codes[0]
@@ -110,7 +106,7 @@ def counties_figures(
         where = {"w": "1 = 1", "s": "1 = 1", "": "1 = 1"}
     scans = _scan(db, _COMPLETED.format(where=where["w"]), params)
     sessions = defaultdict(dict)
-    for r in db.query(_SESSIONS.format(where=where["s"]), params):
+    for r in db.query(_SESSIONS.format(where=where["s"], held=held_sql("s")), params):
         sessions[r["county_code"]][r["campaign"]] = r
     willing = {r["county_code"]: r["n"] for r in db.query(_WILLING.format(where=where[""]), params)}
     from portal.scope import SYSTEM  # scope was checked above
