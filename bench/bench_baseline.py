@@ -3,7 +3,8 @@
 The city data set leaves 就业状态, 就业意愿 and 两后生 empty, so the benchmark works on its own
 copy of it (``baseline-<scale>.db``) with those filled deterministically (five wordings, the
 three answers, 两后生 among the young), so every group of the pass is exercised. Each
-figure is the median of several runs of ``census.census`` (the main GROUP BY pass, the
+figure is the median of three runs of ``census.census``, printed beside a machine reference
+taken just before each run (``bench/measure.py``: the machine is shared) (the main GROUP BY pass, the
 trades pass, the technical-school count and the unregistered count, and the Python folding);
 targets: the city view < 300 ms, every drill-down < 100 ms. City and county figures are
 cached per county (see ``portal.baseline.census``), so they are timed three ways: counted
@@ -15,21 +16,18 @@ only). The 两后生 list of a county is timed alongside (no target).
 from __future__ import annotations
 
 import sqlite3
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import citydata  # noqa: E402
+from bench import citydata, measure  # noqa: E402
 from portal import db as database  # noqa: E402
 from portal.baseline import census, pupils  # noqa: E402
 from portal.scope import Actor  # noqa: E402
 
-REPEAT = 7
 CITY_TARGET_MS = 300
 DRILL_TARGET_MS = 100
 CITY = Actor("bench_city", "city")
@@ -66,15 +64,6 @@ def prepare(scale: float, workdir: Path) -> Path:
     return target
 
 
-def _ms(fn) -> float:
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def run(scale: float, workdir: Path) -> list[dict]:
     path = prepare(scale, workdir)
     db = database.connect(path)
@@ -94,45 +83,43 @@ def run(scale: float, workdir: Path) -> list[dict]:
         ).fetchone()[0]
         workers = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
 
-        def cold(code=None):
-            census.forget()
-            return census.census(db, CITY, code)
+        def view(code=None):
+            return lambda: census.census(db, CITY, code)
 
-        def after_edit(code=None):
+        def edit():
             with database.transaction(db):  # one worker of the county edited and put back
                 db.execute("UPDATE workers SET notes = notes WHERE id = ?", [edited])
-            return census.census(db, CITY, code)
+
+        def timed(fn, setup=None):
+            return measure.timed(fn, setup=setup)
 
         edited = db.execute(
             "SELECT id FROM workers WHERE county_code = ? LIMIT 1", [county]
         ).fetchone()[0]
         census.census(db, CITY)
         figures = [
-            (f"city view, counted ({workers:,} workers)", _ms(cold), CITY_TARGET_MS),
-            ("city view, after an edit in one county", _ms(after_edit), CITY_TARGET_MS),
-            ("city view, unchanged", _ms(lambda: census.census(db, CITY)), CITY_TARGET_MS),
-            ("drill-down: county, counted", _ms(lambda: cold(county)), DRILL_TARGET_MS),
-            ("drill-down: county, after an edit", _ms(lambda: after_edit(county)),
-             DRILL_TARGET_MS),
-            ("drill-down: county, unchanged", _ms(lambda: census.census(db, CITY, county)),
-             DRILL_TARGET_MS),
-            ("drill-down: township", _ms(lambda: census.census(db, CITY, township)),
-             DRILL_TARGET_MS),
-            ("drill-down: village", _ms(lambda: census.census(db, CITY, village)),
-             DRILL_TARGET_MS),
-            ("两后生 list of a county", _ms(lambda: pupils.pupil_list(db, CITY, county)), None),
+            (f"city view, counted ({workers:,} workers)", timed(view(), census.forget),
+             CITY_TARGET_MS),
+            ("city view, after an edit in one county", timed(view(), edit), CITY_TARGET_MS),
+            ("city view, unchanged", timed(view()), CITY_TARGET_MS),
+            ("drill-down: county, counted", timed(view(county), census.forget), DRILL_TARGET_MS),
+            ("drill-down: county, after an edit", timed(view(county), edit), DRILL_TARGET_MS),
+            ("drill-down: county, unchanged", timed(view(county)), DRILL_TARGET_MS),
+            ("drill-down: township", timed(view(township)), DRILL_TARGET_MS),
+            ("drill-down: village", timed(view(village)), DRILL_TARGET_MS),
+            ("两后生 list of a county",
+             timed(lambda: pupils.pupil_list(db, CITY, county)), None),
         ]  # fmt: skip
     finally:
         db.conn.close()
     return [
-        {
-            "figure": label,
-            "value": round(ms, 1),
-            "unit": "ms",
-            "target": f"< {target} ms" if target else "",
-            "ok": (ms < target) if target else None,
-        }
-        for label, ms, target in figures
+        measure.row(
+            label,
+            timing,
+            target=f"< {target} ms" if target else "",
+            passes=(lambda ms, target=target: ms < target) if target else None,
+        )
+        for label, timing, target in figures
     ]
 
 

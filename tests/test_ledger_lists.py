@@ -8,12 +8,13 @@ Completed sessions: s1 (望奎, 镇甲, 村甲一, 家政), s2 (望奎, 镇甲, 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from openpyxl import load_workbook
 
-from portal import coverage
+from portal import clock, coverage
 from portal.errors import ScopeError, UserError
 from portal.ledger import lists, records, targets
 from portal.scope import Actor
@@ -84,7 +85,9 @@ def test_trainee_list_and_download(db, world):
     assert got[2][1] == world[{"人w1": "w1_id", "人w5": "w5_id", "人w6": "w6_id"}[got[2][0]]]
 
 
-def test_targets_and_task_list(db, world):
+def test_targets_and_task_list(db, world, monkeypatch):
+    # before s3's last day (2019-07-05): s3 is published, nobody completed, so not yet held
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2019, 6, 25))
     targets.set_target(db, WANGKUI, year=2019, county="望奎县", target=5)
     targets.set_target(
         db, WANGKUI, year=2019, county="望奎县", institution_id=world["i1"], target=3

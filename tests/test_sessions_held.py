@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from build import ROOT
 from portal import clock, coverage
+from portal.ledger import targets
 from portal.reports import figures
 from portal.scope import Actor
 from tests import ledger_fixture
@@ -81,3 +82,21 @@ def test_coverage_page_and_monthly_report_count_the_same_sessions(
     assert county["sessions_held"] == held
     towns = coverage.area_summary(db, "231221")
     assert sum(r["sessions_held"] for r in towns) == held
+
+
+@pytest.mark.parametrize(("today", "held"), [(dt.date(2019, 6, 25), 3), (dt.date(2019, 7, 10), 4)])
+def test_target_progress_counts_the_sessions_coverage_counts(db, world, monkeypatch, today, held):
+    """s3 ends 2019-07-05 and is never marked 已结束: once its last day has passed, the
+    county's target counts it as held, as the coverage page does; s5 (published, someone
+    completed) counts from the first completion, and its completer w3 counts as trained."""
+    monkeypatch.setattr(clock, "today", lambda: today)
+    targets.set_target(db, WANGKUI, year=2019, county="望奎县", target=10)
+    (row,) = targets.progress(db, WANGKUI, year=2019)
+    county = {r["county_code"]: r for r in coverage.county_summary(db)}["231221"]
+    assert row["sessions_held"] == county["sessions_held"] == held
+    completers = db.execute(
+        "SELECT COUNT(DISTINCT e.worker_id) FROM enrolments e JOIN sessions s ON s.id = e.session_id"
+        " WHERE e.status = 'completed' AND s.county_code = '231221' AND s.status != 'cancelled'"
+    ).fetchone()[0]
+    assert row["trained"] == completers
+    assert row["trained"] > 0

@@ -1,9 +1,14 @@
 """What the targets have achieved: distinct trained workers and sessions held, per county.
 
+A session counts when it is held by the one rule of ``portal.held`` (marked 已结束, or
+published and not cancelled with its last day passed or someone completed), the rule the
+reports and the coverage page count with, so a target's progress agrees with them.
+
 Why its own module with a process-wide cache: counting distinct workers over every completed
 enrolment of the city takes most of a second, and every portal session opens its own
 connection. The figures are kept per county and database, stamped with the county's version
-from ``progress_versions`` (bumped by triggers in the writer's transaction, migration 030), so
+from ``progress_versions`` (bumped by triggers in the writer's transaction, migration 030) and
+today's date (a published session becomes held when its last day passes), so
 after a write in one county only that county is counted again, and a new session reuses what
 another session has counted.
 """
@@ -15,18 +20,23 @@ from collections import defaultdict
 
 import sqlite_utils
 
+from portal import clock
+from portal.held import held_params, held_sql
+
 DIMENSIONS = ("institution_id", "township_code", "campaign_code")
 
 SESSIONS_SQL = """
 SELECT s.id, substr(s.end_date, 1, 4), s.institution_id, s.township_code, co.campaign_code
 FROM sessions s JOIN courses co ON co.code = s.course_code
-WHERE s.status = 'completed' AND s.county_code = ?
+WHERE {held} AND s.county_code = :county
 """
 COMPLETERS_SQL = """
 SELECT e.session_id, e.worker_id
 FROM sessions s JOIN enrolments e ON e.session_id = s.id AND e.status = 'completed'
-WHERE s.status = 'completed' AND s.county_code = ?
+WHERE {held} AND s.county_code = :county
 """
+
+HELD = held_sql("s")
 
 Shape = tuple[str, ...]
 Counts = dict[tuple, tuple[int, int]]
@@ -46,9 +56,10 @@ def counts(db: sqlite_utils.Database, needed: dict[str, set[Shape]]) -> dict[Sha
         return {}
     versions = dict(db.execute("SELECT scope, version FROM progress_versions").fetchall())
     where = _database_name(db)
+    today = clock.today().isoformat()
     found: dict[Shape, Counts] = defaultdict(dict)
     for county, shapes in needed.items():
-        stamp = (versions.get("epoch"), versions.get("all", 0), versions.get(county, 0))
+        stamp = (today, versions.get("epoch"), versions.get("all", 0), versions.get(county, 0))
         with _lock:
             hit = _cache.get((where, county))
         if hit and hit[0] == stamp and shapes <= hit[1].keys():
@@ -77,15 +88,16 @@ def _database_name(db: sqlite_utils.Database) -> str:
 
 
 def _count(db: sqlite_utils.Database, county: str, shapes: set[Shape]) -> dict[Shape, Counts]:
-    """Two index scans of the county's completed sessions, then every shape counted at once.
+    """Two index scans of the county's held sessions, then every shape counted at once.
 
     Why in Python: one COUNT(DISTINCT) query per shape sorts the same completers again for
     each shape; collecting each session's completers once and merging sets per key is a
     third of the time.
     """
-    sessions = {row[0]: row[1:] for row in db.execute(SESSIONS_SQL, [county])}
+    params = {**held_params(), "county": county}
+    sessions = {row[0]: row[1:] for row in db.execute(SESSIONS_SQL.format(held=HELD), params)}
     completers: dict[int, list[int]] = defaultdict(list)
-    for session_id, worker_id in db.execute(COMPLETERS_SQL, [county]):
+    for session_id, worker_id in db.execute(COMPLETERS_SQL.format(held=HELD), params):
         completers[session_id].append(worker_id)
     result: dict[Shape, Counts] = {}
     for shape in shapes:
