@@ -25,12 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "db" / "migrations"
 DEFAULT_DB = ROOT / "db" / "portal.db"
 BUSY_TIMEOUT_MS = 30_000
-# Reads map the file instead of copying each 4 KB page through a read() call: a county's
-# workers are spread over the whole table (rows are numbered in import order across the
-# city), so a county's 摸清底数 pass touches most pages, and this alone cut it by about a quarter at
-# city scale. Mapping is address space only (the pages stay in the OS cache, shared by every
-# connection); SQLite still writes through the WAL.
-MMAP_BYTES = 1 << 30
 
 
 def default_path() -> Path:
@@ -48,7 +42,6 @@ def connect(path: str | Path | None = None, *, migrate: bool = True) -> sqlite_u
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     except sqlite3.DatabaseError as exc:
         raise UserError(explain(exc, path)) from exc
     if mode.lower() != "wal" and not _read_only(path):
