@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import streamlit as st
 
 from portal import areas, catalogue, idnumber
 from portal.ledger import lists, records, targets
-from portal.ledger.importer import REPORT_HEADERS, import_ledger
+from portal.ledger.import_process import import_in_process
+from portal.ledger.importer import REPORT_HEADERS
 from portal.ledger.report import report_xlsx, template_xlsx
 from portal.ui import connection, require_staff, run_action
 from portal.views import md
@@ -17,6 +19,7 @@ from portal.views import md
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YES_NO_LABELS = {"yes": "是", "no": "否", "unknown": "未知"}
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv", "txt")
+UPLOAD_PIECE = 1024 * 1024
 
 actor = require_staff()
 db = connection()
@@ -185,13 +188,21 @@ with tab_import:
     if upload is not None and st.button("开始导入", type="primary"):
         # A failed import must not leave the last one's success on screen.
         st.session_state.pop("ledger_import", None)
+        # The upload goes to a file in pieces (no second copy of its bytes here) and the
+        # import runs in a process of its own, so the portal never holds the ledger's rows.
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / ("upload" + Path(upload.name).suffix.lower())
-            path.write_bytes(upload.getvalue())
+            upload.seek(0)
+            with open(path, "wb") as fh:
+                shutil.copyfileobj(upload, fh, UPLOAD_PIECE)
             with st.spinner("正在导入……"):
                 result = run_action(
-                    lambda: import_ledger(
-                        db, path, actor, county=import_county, file_name=upload.name
+                    lambda: import_in_process(
+                        db,
+                        path,
+                        actor,
+                        county=import_county,
+                        file_name=upload.name,
                     )
                 )
         if result is not None:
