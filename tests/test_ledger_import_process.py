@@ -8,6 +8,9 @@ message with nothing written.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from portal.errors import UserError
@@ -73,3 +76,41 @@ def test_an_in_memory_database_is_refused():
     mem = sqlite_utils.Database(memory=True)
     with pytest.raises(RuntimeError):
         import_process.database_file(mem)
+
+
+def test_the_ledger_page_imports_an_upload_outside_its_own_process(
+    db, tmp_path, no_import_here, monkeypatch
+):
+    """The 台账 page (AppTest runs it in this process): the upload is copied to disk in
+    pieces, never as one more copy of its bytes, and imported by the child process."""
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+    from streamlit.testing.v1 import AppTest
+
+    from build import ROOT
+
+    whole = UploadedFile.getvalue
+
+    def no_copy(self):  # AppTest itself reads the bytes; the page may not
+        if sys._getframe(1).f_code.co_filename.endswith(str(Path("pages", "ledger.py"))):
+            raise AssertionError("the page made a second copy of the whole upload")
+        return whole(self)
+
+    monkeypatch.setattr(UploadedFile, "getvalue", no_copy)
+    rows = [
+        [1, "王五", ident(11), "望奎", "灵山乡", "东村"],
+        [2, "", ident(12), "望奎", "灵山乡", "东村"],
+    ]
+    content = write_csv(tmp_path / "up.csv", rows).read_bytes()
+    at = AppTest.from_file(str(ROOT / "portal" / "pages" / "ledger.py"), default_timeout=120)
+    at.session_state["actor"] = WANGKUI
+    at.run()
+    at.file_uploader(key="ledger_upload").upload("望奎台账.csv", content, "text/csv")
+    at.run()
+    next(b for b in at.button if b.label == "开始导入").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("新增1人，更新0人，无变化0人，拒收1行" in s.value for s in at.success), [
+        e.value for e in at.error
+    ] + [s.value for s in at.success]
+    assert db.execute("SELECT name FROM workers").fetchall() == [("王五",)]
+    assert db.execute("SELECT new, rejected, by FROM imports").fetchall() == [(1, 1, "wk")]
