@@ -36,6 +36,15 @@ def cells(data: bytes) -> list[list]:
     return [[c.value for c in row] for row in ws.iter_rows()]
 
 
+def test_a_limited_demand_list_holds_the_first_rows_and_counts_them_all(db, world):
+    """The page shows 2,000 rows of a county's list: it holds those and counts the rest."""
+    whole = lists.demand_list(db, WANGKUI)
+    first = lists.demand_list(db, WANGKUI, limit=2)
+    assert first.rows == whole.rows[:2] and first.count == len(whole.rows) == 4
+    assert lists.demand_list(db, WANGKUI, limit=10).count == 4
+    assert first.records(1) == whole.records()[:1]
+
+
 def test_demand_list(db, world):
     table = lists.demand_list(db, WANGKUI)
     names = [r[3] for r in table.rows]

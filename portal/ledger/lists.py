@@ -76,6 +76,13 @@ def demand_list(
         {"LIMIT ?" if limit else ""}
     """
     rows = db.execute(sql, [*params, *([limit] if limit else [])]).fetchall()
+    # With a limit (the page shows the first rows), the whole list is counted, not held:
+    # a county's list can be 200,000 people, 230 MB in the portal process.
+    total = None
+    if limit and len(rows) == limit:
+        total = db.execute(
+            f"SELECT COUNT(*) FROM ({sql.replace('LIMIT ?', '')})", params
+        ).fetchone()[0]
     return Table(
         "培训需求清单",
         DEMAND_HEADERS,
@@ -83,6 +90,7 @@ def demand_list(
             (c, t, v, n, g, b, shown_id(actor, i), p, wt or "未填", "已报名" if e else "未报名")
             for c, t, v, n, g, b, i, p, wt, e in rows
         ],
+        total,
     )
 
 

@@ -11,10 +11,22 @@ class Table:
     title: str
     headers: tuple[str, ...]
     rows: list[tuple] = field(default_factory=list)
+    # How many rows the whole list has when ``rows`` holds only the first of them.
+    total: int | None = None
 
-    def records(self) -> list[dict]:
-        """Rows keyed by header, for st.dataframe."""
-        return [dict(zip(self.headers, r, strict=True)) for r in self.rows]
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
+
+    def records(self, limit: int | None = None) -> list[dict]:
+        """Rows keyed by header, for st.dataframe; the first ``limit`` only, if given.
+
+        Why a limit here, not a slice of the result: a county's list can hold hundreds of
+        thousands of people, and a dict for each of them grew the portal by about 400 MB
+        on every view of the 台账 page, to show 2,000 of them.
+        """
+        rows = self.rows if limit is None else self.rows[:limit]
+        return [dict(zip(self.headers, r, strict=True)) for r in rows]
 
     def xlsx(self) -> bytes:
         """The list as a spreadsheet; risky cells are written as text by ``spreadsheet``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import streamlit as st
 
 from portal import areas, catalogue, idnumber
 from portal.ledger import lists, records, targets
-from portal.ledger.importer import REPORT_HEADERS, import_ledger
+from portal.ledger.import_process import import_in_process
+from portal.ledger.importer import REPORT_HEADERS
 from portal.ledger.report import report_xlsx, template_xlsx
 from portal.ui import connection, require_staff, run_action
 from portal.views import md
@@ -17,6 +19,8 @@ from portal.views import md
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YES_NO_LABELS = {"yes": "是", "no": "否", "unknown": "未知"}
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv", "txt")
+UPLOAD_PIECE = 1024 * 1024
+SHOWN_ROWS = 2000  # a list on screen; the download holds every row
 
 actor = require_staff()
 db = connection()
@@ -71,7 +75,7 @@ if linked_township:  # opened from 摸清底数: one township's demand for one t
                 + f"（{len(linked.rows)}人）"
             )
         )
-        st.dataframe(linked.records()[:2000], hide_index=True, width="stretch")
+        st.dataframe(linked.records(SHOWN_ROWS), hide_index=True, width="stretch")
         st.download_button(
             "下载这份培训需求清单（.xlsx）",
             linked.xlsx,
@@ -185,13 +189,21 @@ with tab_import:
     if upload is not None and st.button("开始导入", type="primary"):
         # A failed import must not leave the last one's success on screen.
         st.session_state.pop("ledger_import", None)
+        # The upload goes to a file in pieces (no second copy of its bytes here) and the
+        # import runs in a process of its own, so the portal never holds the ledger's rows.
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / ("upload" + Path(upload.name).suffix.lower())
-            path.write_bytes(upload.getvalue())
+            upload.seek(0)
+            with open(path, "wb") as fh:
+                shutil.copyfileobj(upload, fh, UPLOAD_PIECE)
             with st.spinner("正在导入……"):
                 result = run_action(
-                    lambda: import_ledger(
-                        db, path, actor, county=import_county, file_name=upload.name
+                    lambda: import_in_process(
+                        db,
+                        path,
+                        actor,
+                        county=import_county,
+                        file_name=upload.name,
                     )
                 )
         if result is not None:
@@ -276,13 +288,28 @@ with tab_lists:
     )
     county = county_choice("list_county")
     township, village = place_choice(county, "list_place")
+    download = None
     if kind == "培训需求清单":
         trade = st.text_input("培训需求（工种）包含", key="list_trade")
-        table = run_action(
-            lambda: lists.demand_list(
+
+        def whole_demand_list():
+            return lists.demand_list(
                 db, actor, county=county, township=township, village=village, trade=trade
             )
+
+        # Only the rows shown are held; the download builds the whole list when clicked.
+        table = run_action(
+            lambda: lists.demand_list(
+                db,
+                actor,
+                county=county,
+                township=township,
+                village=village,
+                trade=trade,
+                limit=SHOWN_ROWS,
+            )
         )
+        download = lambda: whole_demand_list().xlsx()  # noqa: E731
         summary = run_action(
             lambda: lists.demand_by_trade(db, actor, county=county, township=township)
         )
@@ -317,11 +344,13 @@ with tab_lists:
             )
         )
     if table is not None:
-        st.subheader(f"{table.title}（{len(table.rows)}条）")
-        st.dataframe(table.records()[:2000], hide_index=True, width="stretch")
+        st.subheader(f"{table.title}（{table.count}条）")
+        if table.count > SHOWN_ROWS:
+            st.caption(f"这里显示前{SHOWN_ROWS}条，下载的表格里是全部{table.count}条。")
+        st.dataframe(table.records(SHOWN_ROWS), hide_index=True, width="stretch")
         st.download_button(
             f"下载{table.title}（.xlsx）",
-            table.xlsx,  # built only when clicked: a city-wide list is large
+            download or table.xlsx,  # built only when clicked: a city-wide list is large
             file_name=f"{table.title}.xlsx",
             mime=XLSX,
             key="list_download",
