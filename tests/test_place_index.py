@@ -110,6 +110,7 @@ def test_the_four_place_indexes_are_one(demo_db):
         )
     }
     assert "workers_place" in names
+    assert "workers_unregistered" in names
     assert not names & {"workers_village", "workers_township", "workers_county", "workers_coverage"}
     columns = [r[2] for r in demo_db.execute("PRAGMA index_info(workers_place)")]
     assert columns == [
@@ -140,3 +141,11 @@ def test_every_worker_row_has_codes_that_nest(demo_db):
         "OR substr(township_code, 1, 6) != county_code"
     ).fetchone()[0]
     assert bad == 0
+
+
+def test_the_workers_outside_the_ledger_are_counted_from_their_own_index(demo_db):
+    """The baseline counts them for the city too: a search of the small partial index."""
+    for where in ("", " AND w.county_code = '231221'"):
+        sql = f"SELECT COUNT(*) FROM workers w WHERE w.registered = 0{where}"
+        plan = " ".join(r[3] for r in demo_db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "SEARCH w USING COVERING INDEX workers_unregistered" in plan, plan

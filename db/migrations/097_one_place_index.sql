@@ -13,3 +13,10 @@ DROP INDEX workers_coverage;
 
 CREATE INDEX workers_place ON workers(
     county_code, township_code, village_code, registered, wants_training, trained);
+
+-- The few workers outside the ledger (建档立卡), counted by the baseline: without this the
+-- city-wide count walks all 200,000 entries of workers_place (2.3-2.9 -> 21-25 ms). Partial,
+-- so a registered worker's row writes no entry here; led by registered so that the planner
+-- searches it for the city as well.
+CREATE INDEX workers_unregistered ON workers(registered, county_code, township_code, village_code)
+WHERE registered = 0;
