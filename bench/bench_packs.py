@@ -197,8 +197,9 @@ def render_job(db_path: str, level: str, out: str, single: int) -> dict:
 def _people(db, n: int) -> list[str]:
     """The first ``n`` workers of village 1, by ID number (what a clerk types)."""
     rows = db.query(
-        "SELECT id_number FROM workers WHERE village_code = ? ORDER BY id LIMIT ?",
-        [f"{COUNTY}001001", n],
+        "SELECT id_number FROM workers WHERE county_code = ? AND township_code = ? "
+        "AND village_code = ? ORDER BY id LIMIT ?",
+        [COUNTY, f"{COUNTY}001", f"{COUNTY}001001", n],
     )
     return [r["id_number"] for r in rows]
 

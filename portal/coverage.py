@@ -158,19 +158,20 @@ def untrained_willing(db: sqlite_utils.Database, actor, village_code: str):
         raise UserError("请选择一个村。")
     county_code = village_code[:6]
     actor.check_county(county_code)
+    place, params = areas.place_filter("w", "village", village_code)
     rows = db.execute(
-        """
+        f"""
         SELECT w.name, w.gender, w.birth_date, w.id_number, w.phone, w.household_no,
                w.wanted_trade,
                EXISTS (SELECT 1 FROM enrolments e WHERE e.worker_id = w.id
                        AND e.status = 'enrolled')
         FROM workers w
-        WHERE w.village_code = ? AND w.registered = 1 AND w.wants_training = 'yes'
+        WHERE w.registered = 1 AND w.wants_training = 'yes' {place}
           AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.worker_id = w.id
                           AND e.status = 'completed')
         ORDER BY w.household_no, w.id
         """,
-        [village_code],
+        params,
     ).fetchall()
     return Table(
         f"{areas.full_name(db, village_code)} 有培训意愿、尚未完成培训的人员",

@@ -299,8 +299,9 @@ def _enrol(db, rng, session_id, town, first, days, status, now) -> int:
     candidates = [
         r["id"]
         for r in db.query(
-            "SELECT id FROM workers WHERE township_code = ? AND wants_training = 'yes' ORDER BY id",
-            [town],
+            "SELECT id FROM workers WHERE county_code = ? AND township_code = ? "
+            "AND wants_training = 'yes' ORDER BY id",
+            [town[:6], town],
         )
     ]
     chosen = rng.sample(candidates, min(len(candidates), rng.randint(capacity // 2, capacity)))

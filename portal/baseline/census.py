@@ -111,15 +111,9 @@ def scope_area(db: sqlite_utils.Database, actor: Actor, code: str | None) -> dic
 
 def place_where(area: dict) -> tuple[str, list]:
     """Equality on every ancestor column: whichever place index exists can serve it."""
-    code, level = area["code"], area["level"]
-    if level == "city":
+    if area["level"] == "city":
         return "", []
-    parts = [("county_code", code[:6])]
-    if level in ("township", "village"):
-        parts.append(("township_code", code[:9]))
-    if level == "village":
-        parts.append(("village_code", code))
-    return "".join(f" AND w.{c} = ?" for c, _ in parts), [v for _, v in parts]
+    return areas.place_filter("w", area["level"], area["code"])
 
 
 def _by_county(db, counties: list[str], day: dt.date) -> dict[str, tuple[dict, dict]]:

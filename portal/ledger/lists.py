@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from portal import areas
 from portal.ledger.scope import county_clause, shown_id
 from portal.ledger.table import Table
 from portal.scope import Actor
@@ -30,13 +31,12 @@ DEMAND_HEADERS = (
 
 
 def _place_filters(alias: str, township: str | None, village: str | None) -> tuple[str, list]:
+    """Township and village with their parents' codes, so the one place index serves them."""
     sql, params = "", []
-    if township:
-        sql += f" AND {alias}.township_code = ?"
-        params.append(township)
-    if village:
-        sql += f" AND {alias}.village_code = ?"
-        params.append(village)
+    for level, code in (("township", township), ("village", village)):
+        if code:
+            more, values = areas.place_filter(alias, level, code)
+            sql, params = sql + more, params + values
     return sql, params
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from portal import audit, clock, validate
+from portal import areas, audit, clock, validate
 from portal.areas import ensure_place
 from portal.db import one, transaction
 from portal.errors import UserError
@@ -61,12 +61,10 @@ def ledger_table(
 ) -> Table:
     """The ledger, searchable by name, ID number (or its last digits) or phone."""
     where, params = county_clause(actor, county, "w.county_code")
-    if township:
-        where += " AND w.township_code = ?"
-        params.append(township)
-    if village:
-        where += " AND w.village_code = ?"
-        params.append(village)
+    for level, code in (("township", township), ("village", village)):
+        if code:  # with the parents' codes, so the one place index serves it
+            more, values = areas.place_filter("w", level, code)
+            where, params = where + more, params + values
     text = validate.clean_text(search, field="搜索内容", max_len=50) if search else None
     if text:
         like = _escape_like(text.upper())

@@ -78,10 +78,10 @@ def select_workers(
     county = area["code"][:6]
     _check_county(db, actor, county, areas.full_name(db, area["code"]))
     where, params = actor.county_filter("county_code")
+    place, place_params = areas.place_filter("", level, area["code"])
     rows = db.query(
-        f"SELECT id FROM workers WHERE {level}_code = ? AND {where}{wants} "
-        "ORDER BY village_code, name, id",
-        [area["code"], *params],
+        f"SELECT id FROM workers WHERE {where}{place}{wants} ORDER BY village_code, name, id",
+        [*params, *place_params],
     )
     ids = tuple(r["id"] for r in rows)
     label = areas.full_name(db, area["code"])
