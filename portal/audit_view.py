@@ -33,6 +33,7 @@ ENTITIES = {
     "site": "公开网站",
     "settings": "系统设置",
     "waiting_list": "候补名单",
+    "office_contacts": "办公地址和电话",
     "registration_requests": "未建档人员登记申请",
 }
 
@@ -100,6 +101,7 @@ FIELDS = {
     "institution_id": "培训机构",
     "course_code": "课程",
     "address": "地址",
+    "office_name": "单位名称",
     "mode": "培训方式",
     "day_part": "上课时段",
     "start_date": "开始日期",

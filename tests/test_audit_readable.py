@@ -108,6 +108,16 @@ def test_every_logged_entity_and_action_has_a_chinese_name():
     )
     entities = set(re.findall(r'audit\.record\([^)]*?"[a-z_]+",\s*"([a-z_]+)"', source, re.S))
     assert entities and entities <= set(audit_view.ENTITIES), entities - set(audit_view.ENTITIES)
+    # The action: a literal, or chosen inline ("update" if ... else "create"), before the entity.
+    actions = {
+        word
+        for chosen in re.findall(
+            r'audit\.record\(\s*[^,]+,\s*[^,]+,\s*([^,]+),\s*"[a-z_]+"', source
+        )
+        for word in re.findall(r'"([a-z_]+)"', chosen)
+    }
+    assert {"create", "update", "wait"} <= actions
+    assert actions <= set(audit_view.ACTIONS), actions - set(audit_view.ACTIONS)
     for action in useradmin.ACTIONS:
         assert action in audit_view.ACTIONS
 
