@@ -46,7 +46,9 @@ def test_deep_link_opens_the_page_asked_for_after_login(portal_server, page, dem
     log_in(page)
     heading(page, "月报")
     assert page.url.endswith("/reports")
-    # an address opened in a new tab of the same browser is already logged in
+    # The cookie is written by the page's script just after the page is drawn: wait for it,
+    # as a clerk's next click would, then an address opened in a new tab is already logged in.
+    page.wait_for_function("document.cookie.includes('suihua_portal_session=')", timeout=WAIT)
     other = page.context.new_page()
     other.goto(url + "/subsidies")
     heading(other, "补贴")

@@ -62,7 +62,7 @@ def test_school_record_form_asks_for_the_course_length_in_chinese(
     page.get_by_role("link", name=SUBSIDIES_LINK).click()
     page.get_by_text("各项补贴分别统计").wait_for(timeout=WAIT)
     page.get_by_role("tab", name="录入记录").click()
-    box = page.get_by_label("记录类型").first
+    box = page.locator('[aria-label="记录类型"]:visible').first  # the open tab's, once drawn
     box.click()
     page.get_by_role("option").filter(has_text="技工院校学生").first.click()
     years = page.get_by_test_id("stSelectbox").filter(has_text="学制（年）")
