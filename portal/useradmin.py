@@ -17,29 +17,6 @@ from portal.db import one, transaction, update
 from portal.errors import ScopeError, UserError
 from portal.scope import Actor
 
-ACTIONS = {
-    "create": "新建",
-    "edit": "修改",
-    "publish": "发布",
-    "cancel": "取消",
-    "complete": "结束",
-    "enrolled": "报名",
-    "withdrawn": "退出",
-    "completed": "结业",
-    "mark": "记考勤",
-    "correct": "更正考勤",
-    "sign_card": "联系卡签字",
-    "revoke_card": "撤销签字",
-    "create_unregistered": "登记未建档人员",
-    "deactivate": "停用账户",
-    "activate": "启用账户",
-    "unlock": "解锁账户",
-    "set_password": "重设密码",
-    "lock": "锁定账户",
-    "rebuild_site": "重建公开网站",
-}
-
-
 _ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 
 

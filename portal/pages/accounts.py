@@ -154,7 +154,7 @@ with tab_log:
         format_func=lambda e: "全部" if e is None else audit_view.entity_label(e),
         key="log_entity",
     )
-    actions = [None, *dict.fromkeys([*useradmin.ACTIONS, *audit_view.ACTIONS])]
+    actions = [None, *audit_view.ACTIONS]
     action = c3.selectbox(
         "操作",
         actions,
