@@ -52,7 +52,7 @@ def html(r: dict, pupils: Table | None = None) -> str:
     return _env.get_template("baseline.html").render(
         title=title(r),
         at=r["at"],
-        generated=clock.now().replace("T", " "),
+        generated=clock.display(clock.now()),
         document=catalogue.document_number(),
         tables=ts,
         notes=tables.notes(r),
