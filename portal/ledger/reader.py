@@ -342,10 +342,12 @@ def _is_sub_header(lower: list, columns: dict[str, int], cells: list) -> bool:
 
     It is when it names no one (no name, nothing like an ID number) and at least one of its
     text cells is a column name, alone or with the group cell above it (培训意愿 / 是否).
+    A 姓名 cell merged down both header rows reads as 姓名 in both: that is no one's name.
     """
     if not lower or _is_id_like(_cell(lower, columns["id_number"])):
         return False
-    if str(_cell(lower, columns["name"]) or "").strip():
+    name = str(_cell(lower, columns["name"]) or "").strip()
+    if name and name != str(_cell(cells, columns["name"]) or "").strip():
         return False
     spans = _group_row(cells)
     for i, cell in enumerate(lower):
