@@ -93,6 +93,7 @@ FIELDS = {
     "wanted_trade": "意向工种",
     "wants_job": "就业意愿",
     "liang_hou_sheng": "两后生",
+    "wants_school": "就读技工院校意愿",
     "registered": "建档立卡",
     "notes": "备注",
     "note": "备注",
@@ -193,6 +194,7 @@ VALUES = {
     "kind": {"enterprise": "小微企业", "sole": "个体工商户"},
     "wants_training": {"yes": "有", "no": "无"},
     "wants_job": {"yes": "有", "no": "无"},
+    "wants_school": {"yes": "有", "no": "无"},
 }
 _FLAGS = {"registered", "trained", "present", "signed", "operating", "first_time", "is_admin",
           "active", "ok", "liang_hou_sheng"}  # fmt: skip

@@ -152,6 +152,8 @@ def _workers(db, rng, villages, per_village, stamp) -> int:
         if c["category"] in ("vocational", "practical", "startup")
     ]
     old_code = {c["code"]: c["old_codes"][0] for c in catalogue.counties()}
+    # A generator of its own, so the wish leaves every other demo value as it was.
+    school_rng = random.Random(f"{SEED}-school")
     for county, township, village in villages:
         for n in range(per_village):
             birth = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 46))
@@ -164,39 +166,45 @@ def _workers(db, rng, villages, per_village, stamp) -> int:
             parsed = idnumber.parse(number)
             wants = rng.choices(["yes", "no", "unknown"], [70, 20, 10])[0]
             age = 2019 - birth.year
-            rows.append(
-                (
-                    number,
-                    _person_name(rng),
-                    parsed.gender,
-                    parsed.birth_date.isoformat(),
-                    f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
-                    f"{village}{n:03d}",
-                    county,
-                    township,
-                    village,
-                    rng.choice(EDUCATION),
-                    rng.choice(CAPACITY),
-                    rng.choice(STATUS),
-                    wants,
-                    rng.choice(trades) if wants == "yes" else None,
-                    rng.choices(["yes", "no", "unknown"], [50, 30, 20])[0],
-                    1 if 16 <= age <= 22 and rng.random() < 0.5 else 0,
-                    "示例数据",
-                    stamp["created_at"],
-                    ACTOR,
-                    stamp["updated_at"],
-                    ACTOR,
-                )
+            person = (
+                number,
+                _person_name(rng),
+                parsed.gender,
+                parsed.birth_date.isoformat(),
+                f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
+                f"{village}{n:03d}",
+                county,
+                township,
+                village,
+                rng.choice(EDUCATION),
+                rng.choice(CAPACITY),
+                rng.choice(STATUS),
+                wants,
+                rng.choice(trades) if wants == "yes" else None,
+                rng.choices(["yes", "no", "unknown"], [50, 30, 20])[0],
+                1 if 16 <= age <= 22 and rng.random() < 0.5 else 0,
+                "示例数据",
+                stamp["created_at"],
+                ACTOR,
+                stamp["updated_at"],
+                ACTOR,
             )
+            rows.append((*person, _school_wish(school_rng, person[15])))
     db.conn.executemany(
         "INSERT INTO workers (id_number, name, gender, birth_date, phone, household_no, county_code, "
         "township_code, village_code, education, work_capacity, work_status, wants_training, "
         "wanted_trade, wants_job, liang_hou_sheng, source_file, created_at, created_by, updated_at, "
-        "updated_by) VALUES (" + ", ".join("?" * 21) + ")",
+        "updated_by, wants_school) VALUES (" + ", ".join("?" * 22) + ")",
         rows,
     )
     return len(rows)
+
+
+def _school_wish(rng, liang_hou_sheng: int) -> str:
+    """就读技工院校意愿: asked of the 两后生 (most answer), seldom recorded for anyone else."""
+    if liang_hou_sheng:
+        return rng.choices(["yes", "no", "unknown"], [55, 30, 15])[0]
+    return rng.choices(["yes", "no", "unknown"], [2, 8, 90])[0]
 
 
 def _institutions(db, rng, stamp) -> list[int]:

@@ -3,6 +3,7 @@ list and who may see it, the .xlsx and PDF read back, build.py baseline, and the
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -364,3 +365,130 @@ def test_warm_up_fills_the_city_figures_before_the_first_view(db, db_path, world
     first = census.census(db, CITY)
     assert counted == []  # every county came from what the warm-up kept
     assert first["total"]["workers"] == 9 and first["total"]["unemployed"] == 2
+
+
+def school(counts: dict) -> tuple[int, int, int, int]:
+    """(两后生, with the wish, with the wish and not at a technical school, all with the wish)."""
+    return (
+        counts["liang_hou_sheng"],
+        counts["lhs_school_yes"],
+        counts["lhs_school_gap"],
+        counts["school_yes"],
+    )
+
+
+def test_school_wish_figures_match_the_hand_count(db, world):
+    # 两后生 p1 p3 (望奎) and p10 (兰西, wish not recorded); with the wish p1 p3 and p2 (not a
+    # 两后生); p9 wishes too but is not registered. p3 is at a technical school since 2018.
+    r = census.census(db, SYSTEM, "231221")
+    assert school(r["total"]) == (2, 2, 1, 3)  # the gap: p1
+    assert [(c["name"], *school(c)) for c in r["children"]] == [
+        ("镇甲", 2, 2, 1, 3),
+        ("镇乙", 0, 0, 0, 0),
+    ]
+    city = census.census(db, CITY)
+    assert school(city["total"]) == (3, 2, 1, 3)
+    by_county = {c["name"]: school(c) for c in city["children"]}
+    assert by_county["望奎县"] == (2, 2, 1, 3) and by_county["兰西县"] == (1, 0, 0, 0)
+    assert sum(c[2] for c in by_county.values()) == 1
+    _, town, village = world["p1_place"]
+    v = census.census(db, CITY, village)  # 村甲一: p1 p2 p3
+    assert school(v["total"]) == (2, 2, 1, 3) and school(v["children"][0]) == (2, 2, 1, 3)
+    t = census.census(db, CITY, town)
+    assert [school(c) for c in t["children"]] == [(2, 2, 1, 3), (0, 0, 0, 0)]
+    # p1 starts at a technical school in September: nobody with the wish is left to place
+    later = census.census(db, SYSTEM, "231221", "2019-10-01")
+    assert school(later["total"]) == (2, 2, 0, 3)
+    assert [school(c) for c in later["children"]] == [(2, 2, 0, 3), (0, 0, 0, 0)]
+
+
+def test_school_wish_figures_follow_an_edit_and_a_school_record(db, world):
+    """A changed wish bumps the county (migration 080's trigger), so the cached figures are
+    counted again; a school record is never cached at all."""
+    from portal.ledger import records
+
+    census.forget()
+    assert school(census.census(db, WANGKUI)["total"]) == (2, 2, 1, 3)
+    changed = records.update_worker(db, WANGKUI, world["p1"], {"wants_school": "no"})
+    assert changed == {"wants_school": "no"}
+    assert school(census.census(db, WANGKUI)["total"]) == (2, 1, 0, 2)  # p3 placed, p2
+    assert school(census.census(db, CITY)["total"]) == (3, 1, 0, 2)
+    db.execute("DELETE FROM school_students WHERE worker_id = ?", [world["p3"]])
+    db.conn.commit()
+    assert school(census.census(db, WANGKUI)["total"]) == (2, 1, 1, 2)  # p3 no longer placed
+    audit = db.execute(
+        "SELECT before_json, after_json FROM audit_log WHERE entity = 'workers' AND entity_id = ?",
+        [world["p1"]],
+    ).fetchall()
+    assert [tuple(map(json.loads, a)) for a in audit] == [
+        ({"wants_school": "yes"}, {"wants_school": "no"})
+    ]
+    with pytest.raises(UserError, match="就读技工院校意愿只能是"):
+        records.update_worker(db, WANGKUI, world["p1"], {"wants_school": "maybe"})
+
+
+def test_pupil_list_shows_the_wish_and_can_list_only_those_with_it(db, world):
+    listed = pupils.pupil_list(db, CITY)
+    wish = listed.headers.index("就读技工院校意愿")
+    assert listed.headers[-1] == "技工院校在读" and wish == len(listed.headers) - 2
+    assert [(r[3], r[wish]) for r in listed.rows] == [
+        ("人p1", "是"),
+        ("人p3", "是"),
+        ("人p10", "未登记"),
+    ]
+    wishing = pupils.pupil_list(db, CITY, wishing=True)
+    assert [r[3] for r in wishing.rows] == ["人p1", "人p3"]
+    assert "有就读技工院校意愿的两后生" in wishing.title
+    db.execute("UPDATE workers SET wants_school = 'no' WHERE id = ?", [world["p3"]])
+    db.conn.commit()
+    school_actor = Actor("xx", "institution", institution_id=world["technical_school"])
+    mine = pupils.pupil_list(db, school_actor, wishing=True)
+    assert [r[3] for r in mine.rows] == ["人p1"]
+    assert [r[wish - 1] for r in pupils.pupil_list(db, school_actor).rows] == ["是", "否"]
+
+
+def test_school_wish_figures_in_the_tables_xlsx_and_pdf(db, world, tmp_path):
+    r = census.census(db, SYSTEM, "231221")
+    summary = {row[0]: row[1:] for row in tables.summary(r).rows}
+    assert summary["两后生"] == (2, "25.0%")
+    assert summary["其中有就读技工院校意愿"] == (2, "100.0%")
+    assert summary["其中有意愿、尚未在读技工院校（2019-03-31）"] == (1, "50.0%")
+    assert summary["有就读技工院校意愿（全部）"] == (3, "37.5%")
+    kids = tables.children(r)
+    at = kids.headers.index("两后生有就读技工院校意愿")
+    assert kids.headers[at : at + 3] == tables.SCHOOL_HEADERS
+    assert [(row[0], *row[at : at + 3]) for row in kids.rows] == [
+        ("镇甲", 2, 1, 3),
+        ("镇乙", 0, 0, 0),
+        ("合计", 2, 1, 3),
+    ]
+    out = export.write(r, tmp_path / "b.xlsx", pupils.pupil_list(db, CITY, "231221"))
+    rows = list(load_workbook(out)["底数"].iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "乡镇")
+    total = next(row for row in rows if row[0] == "合计")
+    at = header.index("其中尚未在读技工院校")
+    assert (total[at - 1], total[at], total[at + 1]) == (2, 1, 3)
+    listed = list(load_workbook(out)["两后生名单"].iter_rows(values_only=True))
+    assert "就读技工院校意愿" in next(row for row in listed if row[3] == "姓名")
+    pdf = export.write(r, tmp_path / "b.pdf", pupils.pupil_list(db, CITY, "231221"))
+    text = re.sub(r"\s", "", "".join(p.extract_text() for p in PdfReader(pdf).pages))
+    assert "其中有意愿、尚未在读技工院校" in text and "就读技工院校意愿" in text
+    assert "台账没有“想读技工院校”一栏" not in text
+
+
+def test_page_shows_the_school_figures_and_filters_the_list(db_path, world):
+    at = page(WANGKUI)
+    school_metrics = {m.label: m.value for m in at.metric}
+    assert school_metrics["两后生有就读意愿"] == "2"
+    assert school_metrics["其中尚未在读技工院校"] == "1"
+    assert school_metrics["有就读意愿（全部）"] == "3"
+    listed = at.dataframe[-1].value
+    assert list(listed["姓名"]) == ["人p1", "人p3"]
+    assert list(listed["就读技工院校意愿"]) == ["是", "是"]
+    at = page(CITY)
+    assert list(at.dataframe[-1].value["姓名"]) == ["人p1", "人p3", "人p10"]
+    at.checkbox(key="bl_pupils_wish").check().run()
+    assert list(at.dataframe[-1].value["姓名"]) == ["人p1", "人p3"] and not at.exception
+    school_page = page(Actor("xx", "institution", institution_id=world["technical_school"]))
+    school_page.checkbox(key="bl_pupils_wish").check().run()
+    assert list(school_page.dataframe[0].value["就读技工院校意愿"]) == ["是", "是"]

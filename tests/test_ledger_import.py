@@ -307,6 +307,7 @@ def test_template_round_trips(db, tmp_path):
             "否",
             "否",
             "无",
+            "无",
         ]
     )
     assert ws.cell(row=3, column=2).number_format == "@"
@@ -320,6 +321,7 @@ def test_template_round_trips(db, tmp_path):
         0,
         "无",
     )
+    assert w["wants_school"] == "no"
 
 
 def test_hostile_text_is_kept_as_text(db, tmp_path):

@@ -47,7 +47,9 @@ SELECT w.{child} AS child, w.work_status, w.education, COUNT(*) AS n,
        {reached},
        SUM(w.wants_training = 'yes') AS train_yes, SUM(w.wants_training = 'no') AS train_no,
        SUM(w.wants_job = 'yes') AS job_yes, SUM(w.wants_job = 'no') AS job_no,
-       SUM(w.liang_hou_sheng) AS lhs
+       SUM(w.liang_hou_sheng) AS lhs,
+       SUM(w.wants_school = 'yes') AS school_yes,
+       SUM(w.liang_hou_sheng AND w.wants_school = 'yes') AS lhs_school_yes
 FROM workers w {hint}
 WHERE w.registered = 1 {where}
 GROUP BY w.{child}, w.work_status, w.education
@@ -69,6 +71,17 @@ FROM workers w
 WHERE w.id IN (SELECT s.worker_id FROM school_students s
                WHERE s.enrol_date <= ? AND (s.leave_date IS NULL OR s.leave_date > ?))
   AND w.registered = 1 {where}
+"""
+
+# 两后生 with the wish who are at a technical school on the day, per child area: driven from
+# school_students like SCHOOL_SQL and, like it, never cached (a school record changes it).
+SCHOOL_WISH_SQL = """
+SELECT w.{child} AS child, COUNT(*) AS placed
+FROM workers w
+WHERE w.id IN (SELECT s.worker_id FROM school_students s
+               WHERE s.enrol_date <= ? AND (s.leave_date IS NULL OR s.leave_date > ?))
+  AND w.registered = 1 AND w.liang_hou_sheng = 1 AND w.wants_school = 'yes' {where}
+GROUP BY w.{child}
 """
 
 _lock = threading.Lock()
@@ -198,6 +211,9 @@ def _empty() -> dict:
         "job_yes": 0,
         "job_no": 0,
         "liang_hou_sheng": 0,
+        "school_yes": 0,
+        "lhs_school_yes": 0,
+        "lhs_school_gap": 0,  # set by _school_gap, never summed from the cache
     }
 
 
@@ -229,6 +245,7 @@ def census(
     school = next(
         iter(db.query(SCHOOL_SQL.format(where=where), [day.isoformat(), day.isoformat(), *params]))
     )
+    _school_gap(db, area, child_level, part, where, params, day)
     unregistered = db.execute(
         f"SELECT COUNT(*) FROM workers w WHERE w.registered = 0 {where}", params
     ).fetchone()[0]
@@ -264,7 +281,9 @@ def _fold(main_rows) -> dict:
     for row in main_rows:
         child, work_status, edu, n, women, *rest = row
         reached = list(rest[: len(groups.THRESHOLD_AGES)])
-        train_yes, train_no, job_yes, job_no, lhs = rest[len(groups.THRESHOLD_AGES) :]
+        train_yes, train_no, job_yes, job_no, lhs, school_yes, lhs_school_yes = rest[
+            len(groups.THRESHOLD_AGES) :
+        ]
         s = groups.status_group(work_status)
         e = groups.education_group(edu)
         bands = groups.bands_from_cumulative(n, reached)
@@ -279,7 +298,8 @@ def _fold(main_rows) -> dict:
         for target in (total, children[child]):
             _add(target, {"workers": n, "women": women, "unemployed": n if s == "未就业" else 0,
                           "age": bands, "train_yes": train_yes, "train_no": train_no,
-                          "job_yes": job_yes, "job_no": job_no, "liang_hou_sheng": lhs})  # fmt: skip
+                          "job_yes": job_yes, "job_no": job_no, "liang_hou_sheng": lhs,
+                          "school_yes": school_yes, "lhs_school_yes": lhs_school_yes})  # fmt: skip
     return {
         "total": total,
         "children": dict(children),
@@ -288,6 +308,18 @@ def _fold(main_rows) -> dict:
         "education": education,
         "wordings": dict(wordings),
     }
+
+
+def _school_gap(db, area, child_level, part, where, params, day) -> None:
+    """Set ``lhs_school_gap`` on the total and every child: 两后生 with the wish to attend a
+    technical school who are not at one on the day, the people the 技能脱贫百校行动 has yet
+    to place. Counted apart from the cached figures, since a school record moves it."""
+    sql = SCHOOL_WISH_SQL.format(child=COLUMN[child_level], where=where)
+    placed = dict(db.execute(sql, [day.isoformat(), day.isoformat(), *params]).fetchall())
+    for code, counts in part["children"].items():
+        counts["lhs_school_gap"] = counts["lhs_school_yes"] - placed.get(code, 0)
+    total = part["total"]
+    total["lhs_school_gap"] = total["lhs_school_yes"] - sum(placed.values())
 
 
 def _add(target: dict, counts: dict) -> None:

@@ -53,5 +53,6 @@ def baseline_command(db_path, county, at, out):
     click.echo(
         f"已生成{r['area']['name']}底数表：登记劳动力{t['workers']}人，未就业{t['unemployed']}人，"
         f"有培训意愿{t['train_yes']}人，两后生{t['liang_hou_sheng']}人"
+        f"（有就读技工院校意愿{t['lhs_school_yes']}人，其中尚未在读{t['lhs_school_gap']}人）"
         f"（{time.perf_counter() - started:.1f}秒）：{out}"
     )

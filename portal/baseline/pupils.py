@@ -20,11 +20,13 @@ from portal.errors import ScopeError
 from portal.ledger.table import Table
 from portal.scope import Actor
 
+WISH = {"yes": "是", "no": "否", "unknown": "未登记"}
+WISHING = "AND w.wants_school = 'yes'"
 REFUSED = "无权查看：两后生名单仅供县、市工作人员和本县技工院校使用。"
 
 PUPILS_SQL = """
 SELECT c.name, t.name, v.name, w.name, w.gender, w.birth_date, w.id_number, w.phone,
-       w.education, w.work_status,
+       w.education, w.work_status, w.wants_school,
        (SELECT group_concat(s.school, '、') FROM school_students s
         WHERE s.worker_id = w.id AND s.enrol_date <= ?
           AND (s.leave_date IS NULL OR s.leave_date > ?)) AS school
@@ -32,7 +34,7 @@ FROM workers w
 JOIN areas c ON c.code = w.county_code
 JOIN areas t ON t.code = w.township_code
 JOIN areas v ON v.code = w.village_code
-WHERE w.registered = 1 AND w.liang_hou_sheng = 1 {where}
+WHERE w.registered = 1 AND w.liang_hou_sheng = 1 {wish} {where}
 ORDER BY w.county_code, w.township_code, w.village_code, w.household_no, w.id
 """
 
@@ -72,8 +74,12 @@ def pupil_list(
     actor: Actor,
     area_code: str | None = None,
     at: str | dt.date | None = None,
+    *,
+    wishing: bool = False,
 ) -> Table:
-    """The 两后生 of the area with their age at ``at`` and their technical school, if any."""
+    """The 两后生 of the area with their age at ``at``, whether they wish to attend a technical
+    school and the one they are at, if any; ``wishing``: only those with the wish, the people
+    the 技能脱贫百校行动 is to help."""
     area, full_ids = _area(db, actor, area_code)
     day = parse_date(at)
     where, params = place_where(area)
@@ -89,20 +95,23 @@ def pupil_list(
         "身份证号",
     ]
     headers += ["联系电话"] if staff else []
-    headers += ["文化程度", "就业状态", "技工院校在读"]
+    headers += ["文化程度", "就业状态", "就读技工院校意愿", "技工院校在读"]
     rows = []
     iso = day.isoformat()
-    for c, t, v, name, gender, birth, number, phone, edu, status, school in db.execute(
-        PUPILS_SQL.format(where=where), [iso, iso, *params]
+    sql = PUPILS_SQL.format(wish=WISHING if wishing else "", where=where)
+    for c, t, v, name, gender, birth, number, phone, edu, status, wish, school in db.execute(
+        sql, [iso, iso, *params]
     ):
         row = [c, t, v, name, gender, birth, _age(birth, day)]
         row.append(number if full_ids else idnumber.mask(number))
         if staff:
             row.append(phone or "")
-        row += [edu or groups.UNKNOWN, status or groups.UNKNOWN, school or "未入学"]
+        row += [edu or groups.UNKNOWN, status or groups.UNKNOWN, WISH.get(wish, wish)]
+        row.append(school or "未入学")
         rows.append(tuple(row))
     where_name = area["name"] if area["level"] != "city" else catalogue.plan()["city"]["name"]
-    return Table(f"{where_name}两后生名单（技能脱贫百校行动）", tuple(headers), rows)
+    which = "有就读技工院校意愿的两后生" if wishing else "两后生"
+    return Table(f"{where_name}{which}名单（技能脱贫百校行动）", tuple(headers), rows)
 
 
 def _age(birth: str, day: dt.date) -> int | str:

@@ -29,6 +29,17 @@ def summary(r: dict) -> Table:
         ("有培训意愿", t["train_yes"], pct(t["train_yes"], n)),
         ("有就业意愿", t["job_yes"], pct(t["job_yes"], n)),
         ("两后生", t["liang_hou_sheng"], pct(t["liang_hou_sheng"], n)),
+        (
+            "其中有就读技工院校意愿",
+            t["lhs_school_yes"],
+            pct(t["lhs_school_yes"], t["liang_hou_sheng"]),
+        ),
+        (
+            f"其中有意愿、尚未在读技工院校（{r['at']}）",
+            t["lhs_school_gap"],
+            pct(t["lhs_school_gap"], t["lhs_school_yes"]),
+        ),
+        ("有就读技工院校意愿（全部）", t["school_yes"], pct(t["school_yes"], n)),
         (f"在读技工院校（{r['at']}）", r["in_school"], pct(r["in_school"], n)),
         ("其中两后生", r["lhs_in_school"], pct(r["lhs_in_school"], t["liang_hou_sheng"])),
     ]
@@ -81,6 +92,14 @@ def wishes(r: dict) -> Table:
     )
 
 
+# The 技能脱贫百校行动's figures of an area, after its 两后生.
+SCHOOL_HEADERS = ("两后生有就读技工院校意愿", "其中尚未在读技工院校", "有就读技工院校意愿（全部）")
+
+
+def school_counts(counts: dict) -> tuple[int, int, int]:
+    return counts["lhs_school_yes"], counts["lhs_school_gap"], counts["school_yes"]
+
+
 def children(r: dict) -> Table:
     level = LEVEL_NAMES.get(r["child_level"] or "village", "地区")
     headers = (
@@ -92,6 +111,7 @@ def children(r: dict) -> Table:
         "有培训意愿",
         "有就业意愿",
         "两后生",
+        *SCHOOL_HEADERS,
     )
     rows = [
         (
@@ -103,13 +123,14 @@ def children(r: dict) -> Table:
             c["train_yes"],
             c["job_yes"],
             c["liang_hou_sheng"],
+            *school_counts(c),
         )
         for c in r["children"]
     ]
     t = r["total"]
     rows.append(
         ("合计", t["workers"], t["unemployed"], t["women"], *t["age"], t["train_yes"],
-         t["job_yes"], t["liang_hou_sheng"])
+         t["job_yes"], t["liang_hou_sheng"], *school_counts(t))
     )  # fmt: skip
     return Table(f"各{level}底数", headers, rows)
 
@@ -158,7 +179,9 @@ def notes(r: dict) -> list[str]:
         "“尚未培训”指有培训意愿、还没有结业过任何班次的人，与“培训需求清单”一致；"
         "一人想学几种工种，每种都算一次。",
         "在读技工院校按补贴页登记的技工院校学生记录（入学日期到离校日期）计算。"
-        "台账没有“想读技工院校”一栏，想读的人请从两后生名单入户核实。",
+        "就读技工院校意愿按台账的“是否有就读技工院校意愿”一栏；“尚未在读技工院校”是有意愿的"
+        "两后生里当天不在技工院校读书的人，即技能脱贫百校行动还要帮助入学的人；"
+        "台账没有填写意愿的两后生请从两后生名单入户核实。",
     ]
     return out
 

@@ -53,10 +53,16 @@ COLUMNS = (
     "wanted_trade",
     "wants_job",
     "liang_hou_sheng",
+    "wants_school",
     "notes",
     "registered",
 )
-DEFAULTS = {"wants_training": "unknown", "wants_job": "unknown", "liang_hou_sheng": 0}
+DEFAULTS = {
+    "wants_training": "unknown",
+    "wants_job": "unknown",
+    "liang_hou_sheng": 0,
+    "wants_school": "unknown",
+}
 BATCH = 5000
 # The import's page cache: the indexes of a city's 200,000 workers fit, and an upload of the
 # portal's largest size (50 MB, about 500,000 rows) keeps the portal process under 500 MB.
@@ -517,6 +523,7 @@ CHECKS = {
     "wants_training": "wants_training IN ('yes', 'no', 'unknown')",
     "wants_job": "wants_job IN ('yes', 'no', 'unknown')",
     "liang_hou_sheng": "liang_hou_sheng IN (0, 1)",
+    "wants_school": "wants_school IN ('yes', 'no', 'unknown')",
 }
 
 

@@ -76,6 +76,20 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
     "wants_job": ("是否有就业意愿", "就业意愿", "是否愿意外出务工", "有无就业意愿", "就业意愿是否"),
     "liang_hou_sheng": ("是否两后生", "两后生"),
+    "wants_school": (
+        "是否有就读技工院校意愿",
+        "就读技工院校意愿",
+        "技工院校就读意愿",
+        "是否愿意就读技工院校",
+        "愿意就读技工院校",
+        "是否想读技工院校",
+        "想读技工院校",
+        "技工院校意愿",
+        "有无就读技工院校意愿",
+        "就读技工院校意愿是否",
+        "就读技工院校意愿有无",
+        "是否就读技工院校意愿",
+    ),
     "notes": ("备注", "说明"),
 }
 # Columns the reader uses but does not store: who heads the household (for carrying the
@@ -328,10 +342,12 @@ def _is_sub_header(lower: list, columns: dict[str, int], cells: list) -> bool:
 
     It is when it names no one (no name, nothing like an ID number) and at least one of its
     text cells is a column name, alone or with the group cell above it (培训意愿 / 是否).
+    A 姓名 cell merged down both header rows reads as 姓名 in both: that is no one's name.
     """
     if not lower or _is_id_like(_cell(lower, columns["id_number"])):
         return False
-    if str(_cell(lower, columns["name"]) or "").strip():
+    name = str(_cell(lower, columns["name"]) or "").strip()
+    if name and name != str(_cell(cells, columns["name"]) or "").strip():
         return False
     spans = _group_row(cells)
     for i, cell in enumerate(lower):

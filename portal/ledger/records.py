@@ -41,7 +41,11 @@ TEXT = {
     "wanted_trade": ("培训需求（工种）", 100, False),
     "notes": ("备注", 500, False),
 }
-CHOICES = {"wants_training": "培训意愿", "wants_job": "就业意愿"}
+CHOICES = {
+    "wants_training": "培训意愿",
+    "wants_job": "就业意愿",
+    "wants_school": "就读技工院校意愿",
+}
 EDITABLE = (*TEXT, "phone", *CHOICES, "liang_hou_sheng", "township", "village")
 
 

@@ -32,6 +32,7 @@ FIELDS = (
     "wanted_trade",
     "wants_job",
     "liang_hou_sheng",
+    "wants_school",
     "notes",
 )
 TEXT_FIELDS = {
@@ -46,6 +47,7 @@ YES_NO_FIELDS = {
     "wants_training": "培训意愿",
     "wants_job": "就业意愿",
     "liang_hou_sheng": "两后生",
+    "wants_school": "就读技工院校意愿",
 }
 
 _YES = {"是", "有", "愿意", "y", "yes", "1", "√", "✓", "✔", "对", "是的", "需要", "要", "true", "t"}

@@ -22,7 +22,8 @@ if not actor.is_staff:
         st.error("此页面仅供县、市工作人员和技工院校使用。")
         st.stop()
     st.caption("技能脱贫百校行动：本县（市、区）建档立卡贫困家庭的两后生（身份证号已遮盖）。")
-    listed = run_action(lambda: pupils.pupil_list(db, actor))
+    wishing = st.checkbox("只列有就读技工院校意愿的两后生", key="bl_pupils_wish")
+    listed = run_action(lambda: pupils.pupil_list(db, actor, wishing=wishing))
     if listed is not None:
         st.subheader(md(f"{listed.title}（{len(listed.rows)}人）"))
         st.dataframe(listed.records(), hide_index=True, width="stretch")
@@ -84,6 +85,20 @@ for col, (label, value) in zip(
 ):
     col.metric(label, value)
 st.caption(md(f"{r['area']['name']}，年龄计算到 {r['at']}。"))
+
+st.subheader("两后生和就读技工院校意愿（技能脱贫百校行动）")
+school_metrics = st.columns(4)
+for col, (label, value) in zip(
+    school_metrics,
+    [
+        ("两后生", t["liang_hou_sheng"]),
+        ("两后生有就读意愿", t["lhs_school_yes"]),
+        ("其中尚未在读技工院校", t["lhs_school_gap"]),
+        ("有就读意愿（全部）", t["school_yes"]),
+    ],
+    strict=True,
+):
+    col.metric(label, value)
 
 
 def bar(data: list[dict], x: str, y: str, title: str):
@@ -172,7 +187,10 @@ st.download_button(
 )
 
 st.subheader("两后生名单（技能脱贫百校行动）")
-listed = run_action(lambda: pupils.pupil_list(db, actor, chosen["code"] if chosen else None, at))
+wishing = st.checkbox("只列有就读技工院校意愿的两后生", key="bl_pupils_wish")
+listed = run_action(
+    lambda: pupils.pupil_list(db, actor, chosen["code"] if chosen else None, at, wishing=wishing)
+)
 if listed is not None:
     st.write(f"共 {len(listed.rows)} 人。")
     st.dataframe(listed.records(), hide_index=True, width="stretch")

@@ -136,6 +136,14 @@ with tab_ledger:
                         horizontal=True,
                         key=k + "job",
                     )
+                    wants_school = st.radio(
+                        "就读技工院校意愿（两后生）",
+                        keys,
+                        index=keys.index(worker["wants_school"]),
+                        format_func=YES_NO_LABELS.get,
+                        horizontal=True,
+                        key=k + "school",
+                    )
                     notes = st.text_area("备注", worker["notes"] or "", key=k + "notes")
                     if st.form_submit_button("保存修改", type="primary"):
                         changed = run_action(
@@ -151,6 +159,7 @@ with tab_ledger:
                                     "wants_training": wants,
                                     "wanted_trade": trade,
                                     "wants_job": wants_job,
+                                    "wants_school": wants_school,
                                     "notes": notes,
                                 },
                             )
