@@ -1,0 +1,130 @@
+"""The baseline counts kept per township by the triggers of migration 095, for one day.
+
+Why one day: age bands move with the day they are counted at, so counts kept up to date on
+every write can only be for a day fixed in advance. That day is the plan's census end date
+(content/data/plan.yml), the page's default; ``sync`` writes its thresholds and recounts
+everything from the ledger when the plan's date changes (once, about half a second at city
+scale). Any other day is counted from the ledger by ``census``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+
+import sqlite_utils
+
+from portal import catalogue
+from portal.baseline import groups
+from portal.db import transaction
+
+COUNT_COLUMNS = ("workers", "women", "train_yes", "train_no", "job_yes", "job_no", "lhs")
+KEY = ("county_code", "township_code", "work_status", "education", "band")
+
+# {where}: which workers are added to the kept counts (the same upserts as migration 095's
+# trigger, summed per key first).
+ADD_SQL = f"""
+INSERT INTO baseline_counts
+SELECT {", ".join(KEY)}, COUNT(*), {", ".join(f"SUM({c})" for c in COUNT_COLUMNS[1:])}
+FROM baseline_rows WHERE {{where}} GROUP BY {", ".join(KEY)}
+ON CONFLICT ({", ".join(KEY)}) DO UPDATE SET
+    {", ".join(f"{c} = {c} + excluded.{c}" for c in COUNT_COLUMNS)}
+"""
+ADD_TRADES_SQL = """
+INSERT INTO baseline_trades
+SELECT county_code, township_code, wanted_trade, COUNT(*), SUM(untrained)
+FROM baseline_rows WHERE train_yes AND {where} GROUP BY county_code, township_code, wanted_trade
+ON CONFLICT (county_code, township_code, wanted_trade) DO UPDATE SET
+    wanted = wanted + excluded.wanted, untrained = untrained + excluded.untrained
+"""
+
+
+def kept_day(db: sqlite_utils.Database) -> dt.date | None:
+    """The day the kept counts are for, or None before the first ``sync``."""
+    row = db.execute("SELECT day FROM baseline_thresholds LIMIT 1").fetchone()
+    return dt.date.fromisoformat(row[0]) if row else None
+
+
+def _expected(day: dt.date) -> list[tuple[int, str, str]]:
+    return [
+        (age, born_by, day.isoformat())
+        for age, born_by in zip(groups.THRESHOLD_AGES, groups.thresholds(day), strict=True)
+    ]
+
+
+def is_current(db: sqlite_utils.Database, day: dt.date) -> bool:
+    """Whether the kept counts are for ``day`` with today's band ages."""
+    stored = db.execute("SELECT age, born_by, day FROM baseline_thresholds ORDER BY age").fetchall()
+    return [tuple(r) for r in stored] == _expected(day)
+
+
+def sync(db: sqlite_utils.Database, day: dt.date | None = None) -> bool:
+    """Keep the counts for ``day`` (the plan's census end date by default); True when they had
+    to be counted again. One write transaction: a reader sees the old counts or the new."""
+    day = day or catalogue.census_period()[1]
+    if is_current(db, day):
+        return False
+    with transaction(db):
+        if is_current(db, day):  # another process got there first
+            return False
+        db.execute("DELETE FROM baseline_thresholds")
+        db.conn.executemany("INSERT INTO baseline_thresholds VALUES (?, ?, ?)", _expected(day))
+        recount(db)
+    return True
+
+
+def recount(db: sqlite_utils.Database) -> None:
+    """Count everyone again from the ledger, inside the caller's transaction."""
+    db.execute("DELETE FROM baseline_counts")
+    db.execute("DELETE FROM baseline_trades")
+    _add(db, "1", [])
+
+
+def _add(db: sqlite_utils.Database, where: str, params: list) -> None:
+    db.execute(ADD_SQL.format(where=where), params)
+    db.execute(ADD_TRADES_SQL.format(where=where), params)
+
+
+@contextlib.contextmanager
+def bulk_insert(db: sqlite_utils.Database) -> Iterator[None]:
+    """New workers inserted inside this block are counted once, at its end, in one GROUP BY
+    over their ids (a new row gets the next id, and the caller's write transaction keeps
+    every other writer out), not one by one by the trigger (see migration 095). On an error
+    nothing is counted, and the caller's rollback takes the pause away with the rows."""
+    if not db.conn.in_transaction:  # pragma: no cover - a caller's mistake
+        raise RuntimeError("kept.bulk_insert runs inside the writer's transaction")
+    db.execute("INSERT INTO baseline_paused VALUES (1)")
+    before = db.execute("SELECT COALESCE(MAX(id), 0) FROM workers").fetchone()[0]
+    yield
+    db.execute("DELETE FROM baseline_paused")
+    if kept_day(db) is not None:  # before the first sync nothing is kept
+        _add(db, "id > ?", [before])
+
+
+def main_rows(db: sqlite_utils.Database, county: str | None) -> list[tuple]:
+    """The kept counts as the main pass's rows: township, 就业状态, 文化程度, people per band,
+    then the sums."""
+    where, params = ("WHERE county_code = ? AND workers != 0", [county]) if county else (
+        "WHERE workers != 0", [])  # fmt: skip
+    width = len(groups.AGE_BANDS)
+    rows = []
+    for township, status, education, band, n, *sums in db.execute(
+        f"SELECT township_code, work_status, education, band, {', '.join(COUNT_COLUMNS)} "
+        f"FROM baseline_counts {where}",
+        params,
+    ):
+        bands = [0] * width
+        bands[band] = n
+        rows.append((township, status, education, n, bands, *sums))
+    return rows
+
+
+def trade_rows(db: sqlite_utils.Database, county: str | None) -> list[tuple]:
+    """Per township and trade as written: (township, trade, wanted, untrained)."""
+    where, params = ("WHERE county_code = ? AND wanted != 0", [county]) if county else (
+        "WHERE wanted != 0", [])  # fmt: skip
+    return db.execute(
+        f"SELECT township_code, wanted_trade, wanted, untrained FROM baseline_trades {where}",
+        params,
+    ).fetchall()
