@@ -9,9 +9,7 @@ scale). Any other day is counted from the ledger by ``census``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 
 import sqlite_utils
 
@@ -22,21 +20,15 @@ from portal.db import transaction
 COUNT_COLUMNS = ("workers", "women", "train_yes", "train_no", "job_yes", "job_no", "lhs")
 KEY = ("county_code", "township_code", "work_status", "education", "band")
 
-# {where}: which workers are added to the kept counts (the same upserts as migration 095's
-# trigger, summed per key first).
-ADD_SQL = f"""
+RECOUNT_SQL = f"""
 INSERT INTO baseline_counts
 SELECT {", ".join(KEY)}, COUNT(*), {", ".join(f"SUM({c})" for c in COUNT_COLUMNS[1:])}
-FROM baseline_rows WHERE {{where}} GROUP BY {", ".join(KEY)}
-ON CONFLICT ({", ".join(KEY)}) DO UPDATE SET
-    {", ".join(f"{c} = {c} + excluded.{c}" for c in COUNT_COLUMNS)}
+FROM baseline_rows GROUP BY {", ".join(KEY)}
 """
-ADD_TRADES_SQL = """
+RECOUNT_TRADES_SQL = """
 INSERT INTO baseline_trades
 SELECT county_code, township_code, wanted_trade, COUNT(*), SUM(untrained)
-FROM baseline_rows WHERE train_yes AND {where} GROUP BY county_code, township_code, wanted_trade
-ON CONFLICT (county_code, township_code, wanted_trade) DO UPDATE SET
-    wanted = wanted + excluded.wanted, untrained = untrained + excluded.untrained
+FROM baseline_rows WHERE train_yes GROUP BY county_code, township_code, wanted_trade
 """
 
 
@@ -78,28 +70,8 @@ def recount(db: sqlite_utils.Database) -> None:
     """Count everyone again from the ledger, inside the caller's transaction."""
     db.execute("DELETE FROM baseline_counts")
     db.execute("DELETE FROM baseline_trades")
-    _add(db, "1", [])
-
-
-def _add(db: sqlite_utils.Database, where: str, params: list) -> None:
-    db.execute(ADD_SQL.format(where=where), params)
-    db.execute(ADD_TRADES_SQL.format(where=where), params)
-
-
-@contextlib.contextmanager
-def bulk_insert(db: sqlite_utils.Database) -> Iterator[None]:
-    """New workers inserted inside this block are counted once, at its end, in one GROUP BY
-    over their ids (a new row gets the next id, and the caller's write transaction keeps
-    every other writer out), not one by one by the trigger (see migration 095). On an error
-    nothing is counted, and the caller's rollback takes the pause away with the rows."""
-    if not db.conn.in_transaction:  # pragma: no cover - a caller's mistake
-        raise RuntimeError("kept.bulk_insert runs inside the writer's transaction")
-    db.execute("INSERT INTO baseline_paused VALUES (1)")
-    before = db.execute("SELECT COALESCE(MAX(id), 0) FROM workers").fetchone()[0]
-    yield
-    db.execute("DELETE FROM baseline_paused")
-    if kept_day(db) is not None:  # before the first sync nothing is kept
-        _add(db, "id > ?", [before])
+    db.execute(RECOUNT_SQL)
+    db.execute(RECOUNT_TRADES_SQL)
 
 
 def main_rows(db: sqlite_utils.Database, county: str | None) -> list[tuple]:

@@ -27,7 +27,6 @@ import sqlite_utils
 
 from portal import audit, catalogue, clock
 from portal.areas import ensure_child
-from portal.baseline import kept
 from portal.db import transaction
 from portal.errors import ScopeError
 from portal.ledger import staging
@@ -226,7 +225,7 @@ def write_checked(db, messages, actor: Actor, county_code: str | None, progress=
     _, name, size_hint = next(messages)  # a file that cannot be read stops here
     result = ImportResult(file_name=name, county_code=county_code)
     now = clock.now()
-    with _bulk_pragmas(db), transaction(db), kept.bulk_insert(db):
+    with _bulk_pragmas(db), transaction(db):
         writer = _Writer(db, result, actor, now, size_hint, progress)
         for message in messages:
             kind = message[0]
