@@ -214,7 +214,8 @@ def sync(db) -> None:
     """Copy campaigns, courses and the city and county areas into the database.
 
     The database keeps them only so that foreign keys and joins work; the files stay
-    the source, so this runs after every migration and at every start of the CLI.
+    the source, so this runs after every migration and at every start of the CLI. The
+    baseline's kept counts follow the plan's census date the same way.
     """
     from portal.db import transaction
 
@@ -245,3 +246,6 @@ def sync(db) -> None:
                 "category = excluded.category, hours = excluded.hours",
                 [c["code"], c["campaign"], c["name"], c["category"], c["hours"]],
             )
+    from portal.baseline import kept  # late import: kept reads the plan through this module
+
+    kept.sync(db)  # the baseline counts follow the plan's census date

@@ -1,4 +1,5 @@
-"""The per-village coverage counts (migration 070) stay equal to a recount after every write.
+"""The per-village coverage counts (migration 070) and the baseline counts per township
+(migration 095) stay equal to a recount after every write.
 
 Every kind of write that touches what the counts hold is done through the code that does it
 for users: a ledger import (new people, and a re-import that moves people and changes their
@@ -6,10 +7,13 @@ wish), a ledger edit, recording an unregistered person, enrolment, completion by
 and its correction, withdrawal, and deletions (no page deletes a worker or an enrolment, so
 those are plain SQL, to hold the triggers to it too). After each, the stored counts are
 compared with counting the workers table, and the coverage views with the views computed
-from that recount.
+from that recount; the 摸清底数 figures of the city and of 望奎县, read from the kept
+counts, must equal the same figures counted from the ledger itself.
 """
 
 from __future__ import annotations
+
+from unittest import mock
 
 import pytest
 from ledger_files import ident, write_csv
@@ -18,6 +22,7 @@ from portal_support import actor, enrol, session_form, workers_in
 from portal import attendance, coverage, enrolment, sessions
 from portal import db as database
 from portal import workers as workers_mod
+from portal.baseline import census, kept
 from portal.db import one
 from portal.ledger import records
 from portal.ledger.importer import import_ledger
@@ -51,7 +56,25 @@ def recounted(db) -> dict:
     }
 
 
+def assert_baseline_right(db) -> None:
+    """The city's and a county's baseline from the kept counts equals the one counted from
+    the ledger (the GROUP BY pass used for any other day)."""
+    assert kept.is_current(db, census.default_date())
+    assert db.execute(
+        "SELECT COUNT(*) FROM baseline_counts WHERE MIN(workers, women, train_yes, train_no, "
+        "job_yes, job_no, lhs, school_yes, lhs_school_yes) < 0"
+    ).fetchone() == (0,)
+    assert db.execute("SELECT COUNT(*) FROM baseline_trades WHERE untrained < 0").fetchone() == (0,)
+    for code in (None, WANGKUI):
+        from_kept = census.census(db, SYSTEM, code)
+        census.forget()
+        with mock.patch.object(census, "_kept", return_value=False):
+            from_ledger = census.census(db, SYSTEM, code)
+        assert from_kept == from_ledger, code
+
+
 def assert_counts_right(db) -> None:
+    assert_baseline_right(db)
     assert stored(db) == recounted(db)
     assert all(r[f] >= 0 for r in db.query("SELECT * FROM area_counts") for f in FIELDS)
     # The views read the kept counts; summed from the recount they must say the same.

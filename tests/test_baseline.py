@@ -357,13 +357,44 @@ def test_menu_shows_the_page_to_staff_and_technical_schools_only(db, world):
     assert "摸清底数" not in titles(training, None) and "摸清底数" in titles(school, None)
 
 
-def test_warm_up_fills_the_city_figures_before_the_first_view(db, db_path, world, monkeypatch):
+def ages(r) -> dict:
+    return dict(zip(r["age_bands"], r["total"]["age"], strict=True))
+
+
+def test_kept_counts_follow_the_plans_census_date(db, world, monkeypatch):
+    """The counts kept by triggers are for the plan's census end date; when plan.yml's date
+    moves they are counted again, and any other day is counted from the ledger."""
+    import datetime as dt
+
+    from portal import catalogue
+    from portal.baseline import kept
+
+    assert kept.kept_day(db) == dt.date(2019, 3, 31)
+    assert ages(census.census(db, CITY))["未满16岁"] == 1  # p2, 16 on 1 April 2019
+    later = census.census(db, CITY, at="2019-04-01")  # another day: from the ledger
+    assert ages(later)["未满16岁"] == 0 and kept.kept_day(db) == dt.date(2019, 3, 31)
+    start = catalogue.census_period()[0]
+    monkeypatch.setattr(catalogue, "census_period", lambda: (start, dt.date(2019, 4, 1)))
+    moved = census.census(db, CITY)  # the plan's date moved: counted again and kept
+    assert kept.kept_day(db) == dt.date(2019, 4, 1) and moved["at"] == "2019-04-01"
+    assert moved == later
+    db.execute("UPDATE workers SET birth_date = '2004-01-01' WHERE id = ?", [world["p2"]])
+    db.conn.commit()
+    assert ages(census.census(db, CITY))["未满16岁"] == 1  # the triggers count for the new day
+
+
+def test_warm_up_keeps_the_counts_for_the_plans_date(db, db_path, world):
+    """A database whose kept counts are for another day (plan.yml changed since) is counted
+    again at portal start, not at the first view."""
+    import datetime as dt
+
+    from portal.baseline import kept
+
+    kept.sync(db, dt.date(2018, 1, 1))
+    assert not kept.is_current(db, census.default_date())
     census.count_in_background(db_path).join()
-    counted = []
-    real = census._count
-    monkeypatch.setattr(census, "_count", lambda *a: counted.append(a[1]) or real(*a))
+    assert kept.is_current(db, census.default_date())
     first = census.census(db, CITY)
-    assert counted == []  # every county came from what the warm-up kept
     assert first["total"]["workers"] == 9 and first["total"]["unemployed"] == 2
 
 

@@ -1,19 +1,24 @@
 """The baseline figures of one area (city, county, township or village), as the actor may see.
 
-Why one GROUP BY pass: at city scale (200,000 workers) every extra scan of the ledger costs
-tens of milliseconds, so the main figures come from one pass grouped by the child area and
+Why kept counts for the city and its counties: counting 200,000 workers grouped by township
+and the two free-text answers took SQLite's sort 0.45–0.9 s. The triggers of migration 095
+keep those counts per township for the plan's census end date (``kept.py``), in the
+writer's own transaction, so the default view sums a few thousand rows.
+
+Any other day is counted from the ledger in one GROUP BY pass grouped by the child area and
 the two free-text answers (就业状态, 文化程度), with every yes/no and age-band count summed
 in the same pass. Age bands are compared on the birth date (ISO text, checked against the ID
 number at import): someone has reached 16 at the chosen date when born on or before the day
 16 years earlier. The wordings are grouped in Python, once per distinct wording.
 
-City and county figures are kept per county and database in this process, grouped by
+Those counts for another day are kept per county and database in this process, grouped by
 township, stamped with what changes them: the county's version in ``progress_versions``
 (bumped by the triggers of migration 080 on every update or delete of a worker, in the
 writer's own transaction) and the highest worker id (a new worker gets the next id: no
-writer sets ids, and a deletion bumps its county), so the bulk import needs no trigger. After an edit in one county only that county
-is counted again; after an import or for a cold start, one pass over the city fills every
-county at once. Townships and villages are counted directly (a few thousand rows at most).
+writer sets ids, and a deletion bumps its county), so the bulk import needs no trigger for
+them. After an edit in one county only that county is counted again; one pass over the city
+fills every county at once. Townships and villages are always counted directly (a few
+thousand rows at most).
 
 Only counts leave this module; the personal list of 两后生 is ``pupils``.
 """
@@ -23,6 +28,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+import sqlite3
 import threading
 from collections import defaultdict
 
@@ -30,7 +36,7 @@ import sqlite_utils
 
 from portal import areas, catalogue
 from portal import db as database
-from portal.baseline import groups
+from portal.baseline import groups, kept
 from portal.errors import ScopeError, UserError
 from portal.ledger.scope import require_staff
 from portal.scope import SYSTEM, Actor
@@ -150,7 +156,10 @@ def _by_county(db, counties: list[str], day: dt.date) -> dict[str, tuple[dict, d
         else:
             counted = {c: _count(db, c, day).get(c, ([], [])) for c in missing}
         fresh = {
-            c: (_fold(counted.get(c, ([], []))[0]), _trade_counts(counted.get(c, ([], []))[1]))
+            c: (
+                _fold(_banded(counted.get(c, ([], []))[0])),
+                _trade_counts(counted.get(c, ([], []))[1]),
+            )
             for c in set(missing) | set(counted)
         }
         if own:  # inside a caller's transaction the rows may yet be rolled back: not kept
@@ -229,7 +238,13 @@ def census(
     day = parse_date(at)
     child_level = CHILD[area["level"]]
     where, params = place_where(area)
-    if area["level"] in ("city", "county"):
+    if area["level"] in ("city", "county") and _kept(db, day):
+        rows = kept.main_rows(db, area["code"])
+        if area["level"] == "city":  # the city's children are its counties
+            rows = [(township[:6], *rest) for township, *rest in rows]
+        part = _fold(rows)
+        per_town = _trade_counts(kept.trade_rows(db, area["code"]))
+    elif area["level"] in ("city", "county"):
         counties = [area["code"]] if area["code"] else [c["code"] for c in catalogue.counties()]
         parts = _by_county(db, counties, day)
         # a copy: the figures handed out must never be the cached ones
@@ -239,7 +254,7 @@ def census(
         per_town = {t: v for _p, towns in parts.values() for t, v in towns.items()}
     else:
         sql = MAIN_SQL.format(child=COLUMN[child_level], reached=REACHED, hint="", where=where)
-        part = _fold(db.execute(sql, [*groups.thresholds(day), *params]).fetchall())
+        part = _fold(_banded(db.execute(sql, [*groups.thresholds(day), *params])))
         trade_sql = TRADES_SQL.format(hint="", where=where)
         per_town = _trade_counts(db.execute(trade_sql, params).fetchall())
     school = next(
@@ -270,8 +285,34 @@ def census(
     }
 
 
+def _banded(main_rows):
+    """The main pass's rows with the people per age band in place of the threshold counts,
+    the shape the kept counts come in."""
+    reached = len(groups.THRESHOLD_AGES)
+    for child, work_status, edu, n, women, *rest in main_rows:
+        bands = groups.bands_from_cumulative(n, list(rest[:reached]))
+        yield (child, work_status, edu, n, bands, women, *rest[reached:])
+
+
+def _kept(db, day: dt.date) -> bool:
+    """Whether the counts kept by migration 095's triggers are for ``day``; they are
+    counted afresh when the plan's census date changed (never inside a caller's
+    transaction, which may yet be rolled back)."""
+    if kept.is_current(db, day):
+        return True
+    if day != default_date() or db.conn.in_transaction:
+        return False
+    try:
+        kept.sync(db, day)
+    except sqlite3.Error as exc:  # e.g. a read-only copy: count from the ledger instead
+        log.warning("baseline counts not kept: %s", type(exc).__name__)
+        return False
+    return True
+
+
 def _fold(main_rows) -> dict:
-    """The main pass's rows (child, wording, wording, sums...) as figures per child area."""
+    """The main pass's rows (child, wording, wording, people, people per band, sums...) as
+    figures per child area."""
     total = _empty()
     children: dict[str, dict] = defaultdict(_empty)
     status = dict.fromkeys(groups.STATUS_GROUPS, 0)
@@ -279,14 +320,10 @@ def _fold(main_rows) -> dict:
     education = dict.fromkeys(groups.EDUCATION_GROUPS, 0)
     wordings: dict[tuple[str, str], int] = defaultdict(int)
     for row in main_rows:
-        child, work_status, edu, n, women, *rest = row
-        reached = list(rest[: len(groups.THRESHOLD_AGES)])
-        train_yes, train_no, job_yes, job_no, lhs, school_yes, lhs_school_yes = rest[
-            len(groups.THRESHOLD_AGES) :
-        ]
+        (child, work_status, edu, n, bands, women, train_yes, train_no, job_yes, job_no, lhs,
+         school_yes, lhs_school_yes) = row  # fmt: skip
         s = groups.status_group(work_status)
         e = groups.education_group(edu)
-        bands = groups.bands_from_cumulative(n, reached)
         status[s] += n
         education[e] += n
         for i, b in enumerate(bands):
@@ -411,11 +448,13 @@ def trades(db, area: dict, per_town: dict[str, dict[str, list[int]]]) -> list[di
 
 
 def count_in_background(path=None, at: dt.date | None = None) -> threading.Thread:
-    """Fill the city's per-county cache once, in a thread of its own, on its own connection.
+    """Count the city once, in a thread of its own, on its own connection, at the page's
+    default date.
 
-    Why: a portal process starts with nothing kept, and the first 摸清底数 view of the city
-    would scan the whole ledger while the user waits. The date is the page's default one.
-    Errors are only logged: the page counts for itself if this did not finish.
+    Why: when the plan's census date has changed since the counts were kept (or a database
+    was copied in without them), the first 摸清底数 view would recount the whole ledger while
+    the user waits; this does it at portal start. Errors are only logged: the page counts
+    for itself if this did not finish.
     """
 
     def run() -> None:
