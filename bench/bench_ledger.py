@@ -7,8 +7,9 @@ machine can be read against it. A second reference times the importer's database
 alone (rows checked beforehand, untimed): no import of that file can be faster than it on
 this machine with this schema. Every kind runs three times, round by round, and each import's
 rate is printed beside its round's baseline and as a share of it (load moves both alike). Then
-the command line: module loading, ``--help`` and a 20,000-row import from start to exit, beside a
-bare interpreter start. Coverage is timed on bench/citydata.py's city, beside the machine
+the command line: module loading, ``--help`` and a 20,000-row import from start to exit (into an
+empty database, again over the same rows, and one county's rows beside the other counties'),
+beside a bare interpreter start. Coverage is timed on bench/citydata.py's city, beside the machine
 reference (bench/measure.py).
 """
 
