@@ -15,7 +15,9 @@ start (a county's or the city's first load), dropping the three secondary indexe
 rebuilding them inside the same transaction, min/median of three alternating runs of the
 whole import: 20,000 rows 0.540/0.549 s kept against 0.541/0.556 s rebuilt (the rebuild
 0.02 s); 200,000 rows 2.51/2.62 s kept against 2.73/2.92 s rebuilt (the rebuild 0.33 s after
-the last chunk, for 0.1-0.3 CPU seconds less in all). So they stay.
+the last chunk, for 0.1-0.3 CPU seconds less in all). Only while another job held one of the
+two cores, so that checking and writing could not overlap, did rebuilding win: 3.68/3.88
+against 3.29/3.40 s. No clear gain, so they stay.
 """
 
 from __future__ import annotations
