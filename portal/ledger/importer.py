@@ -309,8 +309,9 @@ class _Places:
 
     Why not ``areas.ensure_child`` per new place: a county's first ledger brings a few hundred
     to two thousand new townships and villages, and its two queries per place (through
-    sqlite-utils, a savepoint each) cost about 0.1 s for 20,000 rows. Every area's code is
-    loaded here, so only the last number under each parent is asked, once.
+    sqlite-utils, a savepoint each) cost 0.02-0.1 s for the 2,100 places of the bench's
+    20,000 rows. Every area's code is loaded here, so only the last number under each parent
+    is asked, once.
     """
 
     def __init__(self, db: sqlite_utils.Database):
