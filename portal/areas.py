@@ -74,7 +74,7 @@ def add_child(db: sqlite_utils.Database, parent_code: str, name: str, level: str
     if number > 999:
         raise UserError(f"{parent_code} 下的地名超过999个，请检查台账是否有错别字造成的重复地名。")
     code = f"{parent_code}{number:03d}"
-    db.conn.execute(
+    db.execute(
         "INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
         [code, name, level, parent_code],
     )

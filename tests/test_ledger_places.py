@@ -103,3 +103,11 @@ def test_the_thousandth_village_of_a_township_is_refused_and_nothing_is_written(
     with pytest.raises(UserError, match="超过999个"):
         import_ledger(db, path, SYSTEM)
     assert list(db.conn.iterdump()) == snapshot  # not even 小镇, created before the refusal
+
+
+def test_ensure_child_outside_a_transaction_commits_and_leaves_none_open(db):
+    """Callers outside an import (the demo, test kits) rely on the write being committed:
+    a transaction left open would swallow their next ``transaction()`` and its rollback."""
+    town = areas.ensure_child(db, WANGKUI, "单镇", "township")
+    assert not db.conn.in_transaction
+    assert db.execute("SELECT name FROM areas WHERE code = ?", [town]).fetchone() == ("单镇",)
