@@ -6,6 +6,11 @@ Run ``python build.py --help`` for the commands; each command's ``--help`` carri
 
 from __future__ import annotations
 
+import gc
+
+if __name__ == "__main__":
+    gc.disable()  # until the modules are loaded: see the end of this file
+
 import os
 import signal
 import sqlite3
@@ -285,4 +290,10 @@ cli.add_command(baseline_command)
 
 
 if __name__ == "__main__":
+    # The modules just loaded live until the process exits. Why freeze them: the cyclic
+    # collector would otherwise walk them again and again while they load, and once more
+    # in full at exit, which measured 25–45 ms of every call (a 20,000-row import takes
+    # under 1 s in all). Objects made by the command itself are collected as usual.
+    gc.freeze()
+    gc.enable()
     cli()

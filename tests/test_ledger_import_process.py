@@ -50,14 +50,17 @@ def test_upload_is_imported_in_a_child_process_with_the_same_result(db, tmp_path
 
 def test_a_big_upload_goes_through_the_checking_process_too(db, tmp_path, no_import_here):
     """Above PROCESS_MIN_BYTES the child starts its own checking process: both work."""
-    rows = [[i, f"人{i}", ident(i), "望奎", "灵山乡", "东村"] for i in range(1, 22_001)]
+    rows = [
+        [i, f"人{i}", ident(i), "望奎", "灵山乡", "东村", "", "13800000000", "是", "家政服务员"]
+        for i in range(1, 33_001)
+    ]
     path = write_csv(tmp_path / "big.csv", rows)
     from portal.ledger.checking import PROCESS_MIN_BYTES
 
     assert path.stat().st_size >= PROCESS_MIN_BYTES
     result = import_process.import_in_process(db, path, WANGKUI)
     stored = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
-    assert result.new + result.rejected == 22_000
+    assert result.new + result.rejected == 33_000
     assert stored == result.new and result.new > 0
 
 

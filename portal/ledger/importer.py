@@ -10,6 +10,14 @@ transaction begins.
 Why the indexes stay in place during a big load: the load is pipelined, so maintaining them
 row by row overlaps with the checking of the next chunk, whereas dropping and rebuilding them
 would add a step after the last chunk (measured with 200,000 rows: 6.8 s against 8.3 s).
+Measured again after migration 097 for the case it would suit best, ``workers`` empty at the
+start (a county's or the city's first load), dropping the three secondary indexes and
+rebuilding them inside the same transaction, min/median of three alternating runs of the
+whole import: 20,000 rows 0.540/0.549 s kept against 0.541/0.556 s rebuilt (the rebuild
+0.02 s); 200,000 rows 2.51/2.62 s kept against 2.73/2.92 s rebuilt (the rebuild 0.33 s after
+the last chunk, for 0.1-0.3 CPU seconds less in all). Only while another job held one of the
+two cores, so that checking and writing could not overlap, did rebuilding win: 3.68/3.88
+against 3.29/3.40 s. No clear gain, so they stay.
 """
 
 from __future__ import annotations
@@ -25,8 +33,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from portal import audit, catalogue, clock
-from portal.areas import ensure_child
+from portal import areas, audit, catalogue, clock
 from portal.db import transaction
 from portal.errors import ScopeError
 from portal.ledger import staging
@@ -304,7 +311,14 @@ def _bulk_pragmas(db: sqlite_utils.Database):
 
 
 class _Places:
-    """County/township/village names -> codes, loaded once and grown inside the transaction."""
+    """County/township/village names -> codes, loaded once and grown inside the transaction.
+
+    Why not ``areas.ensure_child`` per new place: a county's first ledger brings a few hundred
+    to two thousand new townships and villages, and its two queries per place (through
+    sqlite-utils, a savepoint each) cost 0.02-0.1 s for the 2,100 places of the bench's
+    20,000 rows. Every area's code is loaded here, so only the last number under each parent
+    is asked, once.
+    """
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
@@ -314,13 +328,28 @@ class _Places:
                 "SELECT code, parent_code, name FROM areas WHERE level IN ('township', 'village')"
             )
         }
+        self.last: dict[str, int] = {}  # parent code -> the last number given under it
 
     def code(self, parent: str, name: str, level: str) -> str:
         key = (parent, name)
         found = self.codes.get(key)
         if found is None:
-            found = self.codes[key] = ensure_child(self.db, parent, name, level)
+            found = self.codes[key] = self._new(parent, name, level)
         return found
+
+    def _new(self, parent: str, name: str, level: str) -> str:
+        """``ensure_child`` for a name not among the loaded codes: the same code it would give."""
+        name = areas.child_name(name)
+        found = self.codes.get((parent, name))
+        if found is not None:
+            return found
+        last = self.last.get(parent)
+        if last is None:
+            last = areas.last_number(self.db, parent)
+        code = areas.add_child(self.db, parent, name, level, last)
+        self.last[parent] = last + 1
+        self.codes[(parent, name)] = code
+        return code
 
     def place(self, county_code: str, township: str, village: str) -> tuple[str, str]:
         t = self.code(county_code, township, "township")
