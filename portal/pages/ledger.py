@@ -40,6 +40,19 @@ def county_choice(key: str, *, allow_all: bool = True) -> str | None:
     return None if picked == "全市" else catalogue.county(picked)["code"]
 
 
+def _yes_no(label: str, worker: dict, field: str, key: str) -> str:
+    """One of the worker's 是/否/未知 answers as a radio, starting from the stored one."""
+    keys = list(YES_NO_LABELS)
+    return st.radio(
+        label,
+        keys,
+        index=keys.index(worker[field]),
+        format_func=YES_NO_LABELS.get,
+        horizontal=True,
+        key=key,
+    )
+
+
 def place_choice(county_code: str | None, key: str) -> tuple[str | None, str | None]:
     if not county_code:
         return None, None
@@ -116,33 +129,13 @@ with tab_ledger:
                     c1, c2 = st.columns(2)
                     town_name = c1.text_input("乡镇", worker["township"], key=k + "town")
                     village_name = c2.text_input("村", worker["village"], key=k + "village")
-                    keys = list(YES_NO_LABELS)
-                    wants = st.radio(
-                        "培训意愿",
-                        keys,
-                        index=keys.index(worker["wants_training"]),
-                        format_func=YES_NO_LABELS.get,
-                        horizontal=True,
-                        key=k + "wants",
-                    )
+                    wants = _yes_no("培训意愿", worker, "wants_training", k + "wants")
                     trade = st.text_input(
                         "培训需求（工种）", worker["wanted_trade"] or "", key=k + "trade"
                     )
-                    wants_job = st.radio(
-                        "就业意愿",
-                        keys,
-                        index=keys.index(worker["wants_job"]),
-                        format_func=YES_NO_LABELS.get,
-                        horizontal=True,
-                        key=k + "job",
-                    )
-                    wants_school = st.radio(
-                        "就读技工院校意愿（两后生）",
-                        keys,
-                        index=keys.index(worker["wants_school"]),
-                        format_func=YES_NO_LABELS.get,
-                        horizontal=True,
-                        key=k + "school",
+                    wants_job = _yes_no("就业意愿", worker, "wants_job", k + "job")
+                    wants_school = _yes_no(
+                        "就读技工院校意愿（两后生）", worker, "wants_school", k + "school"
                     )
                     notes = st.text_area("备注", worker["notes"] or "", key=k + "notes")
                     if st.form_submit_button("保存修改", type="primary"):
