@@ -110,13 +110,14 @@ BEFORE UPDATE OF id, registered, county_code, township_code, work_status, educat
     birth_date, gender, wants_training, wants_job, liang_hou_sheng, wanted_trade, trained,
     wants_school
 ON workers
-WHEN OLD.registered = 1 AND (OLD.id IS NOT NEW.id OR OLD.registered IS NOT NEW.registered
-  OR OLD.county_code IS NOT NEW.county_code OR OLD.township_code IS NOT NEW.township_code
-  OR OLD.work_status IS NOT NEW.work_status OR OLD.education IS NOT NEW.education
-  OR OLD.birth_date IS NOT NEW.birth_date OR OLD.gender IS NOT NEW.gender
-  OR OLD.wants_training IS NOT NEW.wants_training OR OLD.wants_job IS NOT NEW.wants_job
-  OR OLD.liang_hou_sheng IS NOT NEW.liang_hou_sheng OR OLD.wanted_trade IS NOT NEW.wanted_trade
-  OR OLD.trained IS NOT NEW.trained OR OLD.wants_school IS NOT NEW.wants_school)
+WHEN OLD.registered = 1 AND (
+    (OLD.id, OLD.registered, OLD.county_code, OLD.township_code, OLD.work_status,
+     OLD.education, OLD.birth_date, OLD.gender, OLD.wants_training, OLD.wants_job,
+     OLD.liang_hou_sheng, OLD.wanted_trade, OLD.trained, OLD.wants_school)
+    IS NOT
+    (NEW.id, NEW.registered, NEW.county_code, NEW.township_code, NEW.work_status,
+     NEW.education, NEW.birth_date, NEW.gender, NEW.wants_training, NEW.wants_job,
+     NEW.liang_hou_sheng, NEW.wanted_trade, NEW.trained, NEW.wants_school))
 BEGIN
     INSERT INTO baseline_bumps VALUES (OLD.id, -1);
 END;
@@ -126,13 +127,14 @@ AFTER UPDATE OF id, registered, county_code, township_code, work_status, educati
     birth_date, gender, wants_training, wants_job, liang_hou_sheng, wanted_trade, trained,
     wants_school
 ON workers
-WHEN NEW.registered = 1 AND (OLD.id IS NOT NEW.id OR OLD.registered IS NOT NEW.registered
-  OR OLD.county_code IS NOT NEW.county_code OR OLD.township_code IS NOT NEW.township_code
-  OR OLD.work_status IS NOT NEW.work_status OR OLD.education IS NOT NEW.education
-  OR OLD.birth_date IS NOT NEW.birth_date OR OLD.gender IS NOT NEW.gender
-  OR OLD.wants_training IS NOT NEW.wants_training OR OLD.wants_job IS NOT NEW.wants_job
-  OR OLD.liang_hou_sheng IS NOT NEW.liang_hou_sheng OR OLD.wanted_trade IS NOT NEW.wanted_trade
-  OR OLD.trained IS NOT NEW.trained OR OLD.wants_school IS NOT NEW.wants_school)
+WHEN NEW.registered = 1 AND (
+    (OLD.id, OLD.registered, OLD.county_code, OLD.township_code, OLD.work_status,
+     OLD.education, OLD.birth_date, OLD.gender, OLD.wants_training, OLD.wants_job,
+     OLD.liang_hou_sheng, OLD.wanted_trade, OLD.trained, OLD.wants_school)
+    IS NOT
+    (NEW.id, NEW.registered, NEW.county_code, NEW.township_code, NEW.work_status,
+     NEW.education, NEW.birth_date, NEW.gender, NEW.wants_training, NEW.wants_job,
+     NEW.liang_hou_sheng, NEW.wanted_trade, NEW.trained, NEW.wants_school))
 BEGIN
     INSERT INTO baseline_bumps VALUES (NEW.id, 1);
 END;
