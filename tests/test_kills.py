@@ -32,9 +32,14 @@ def _start(*args):
     )
 
 
-def _kill_after(proc, seconds: float) -> None:
-    time.sleep(seconds)
-    assert proc.poll() is None, "finished before it could be killed: " + proc.stdout.read()
+def _kill_when(proc, ready, timeout: float = 120) -> None:
+    """Kill as soon as ``ready()`` says the work is under way (a fixed delay is too long on
+    a fast quiet machine, where a batch may finish within it)."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, "finished before it could be killed: " + proc.stdout.read()
+        assert time.monotonic() < deadline, "never got under way"
+        time.sleep(0.005)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
 
@@ -65,7 +70,8 @@ def test_kill_during_packs_batch(demo_db_path, tmp_path):
         "--date",
         "2019-06-01",
     )
-    _kill_after(proc, 4)
+    # the chunks' temporary folder beside the output: rendering has begun, nothing recorded
+    _kill_when(proc, lambda: any(tmp_path.glob(".packs-*")))
     assert _dump(demo_db_path) == before  # no print recorded for a batch that never finished
     assert not out.exists()  # no half-written PDF under the name the user asked for
     # the next run succeeds and records the batch
@@ -129,7 +135,7 @@ def test_kill_during_site_build_keeps_the_old_site(demo_db_path, tmp_path):
     before = _dump(demo_db_path)
 
     proc = _start("site", "--db", demo_db_path, "--out", out)
-    _kill_after(proc, 3)
+    _kill_when(proc, lambda: any(tmp_path.glob("site.building*")))  # MkDocs is writing
     assert (out / "index.html").read_bytes() == index
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == files
     assert _dump(demo_db_path) == before
