@@ -203,6 +203,8 @@ def serve(db_path, site_port, portal_port, host):
       python build.py serve
       python build.py serve --host 0.0.0.0 --portal-port 8600
     """
+    from portal.launch import portal_command
+
     db_file = Path(db_path or database.default_path()).resolve()
     database.connect(db_file).conn.close()
     site_dir = ROOT / "site"
@@ -231,21 +233,7 @@ def serve(db_path, site_port, portal_port, host):
         click.echo("公开网站尚未生成（先运行 python build.py site），本次只启动管理平台。")
     procs.append(
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "portal" / "app.py"),
-                "--server.port",
-                str(portal_port),
-                "--server.address",
-                host,
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            portal_command(portal_port, host),
             env=env,
             cwd=ROOT,  # .streamlit/config.toml is read from the working directory
         )

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import random
 import shutil
 import subprocess
@@ -25,7 +24,6 @@ import sys
 import threading
 import time
 import tomllib
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +37,7 @@ from bench.bench_ledger import (  # noqa: E402
     TRADES,
     write_shared_strings_xlsx,  # noqa: E402
 )
+from bench.portal_process import start_portal  # noqa: E402
 from portal import idnumber  # noqa: E402
 
 TARGET_MB = 500
@@ -139,65 +138,20 @@ class Sampler:
         self._thread.join()
 
 
-def start_portal(db_file: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PORTAL_DB": str(db_file)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "portal" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("portal did not start")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def measure_upload(db_template: Path, file: Path, workdir: Path) -> dict:
     """One upload in a fresh portal on a fresh copy of the demo database."""
     from playwright.sync_api import sync_playwright
 
     db_file = workdir / f"upload-{file.suffix[1:]}.db"
     shutil.copy(db_template, db_file)
-    port = free_port()
-    proc = start_portal(db_file, port)
+    proc, url = start_portal(db_file)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=CHROMIUM, args=["--no-sandbox"], headless=True
             )
             page = browser.new_context(locale="zh-CN").new_page()
-            page.goto(f"http://127.0.0.1:{port}")
+            page.goto(url)
             page.get_by_label("用户名").fill("wangkui_staff")
             page.get_by_label("密码").fill("suihua2019")
             page.get_by_role("button", name="登录").click()

@@ -143,6 +143,8 @@ def portal_server():
     import time
     import urllib.request
 
+    from portal.launch import portal_command
+
     procs = []
 
     def start(db_file: Path, log: Path | None = None) -> str:
@@ -151,23 +153,7 @@ def portal_server():
         out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, "PORTAL_DB": str(db_file)}
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "portal" / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
+            portal_command(port, watch_files=False),
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
